@@ -1,0 +1,150 @@
+/**
+ * The provisioning document (DESIGN §5, **contract**): one JSON format for backup,
+ * restore and provisioning. This TypeBox definition is the single source of the
+ * TypeScript types and of the JSON Schema committed as provisioning.schema.json
+ * (a test keeps the two equal). To regenerate that file after changing this one:
+ *
+ *   DIALTONE_WRITE_SCHEMA=1 node --import tsx --test src/config/provisioning-schema.test.ts
+ *
+ * Optional fields left out stay out: the store keeps them unset and the parts that
+ * use them apply the defaults named in their descriptions.
+ */
+import { Type, type Static, type TString, type TUnsafe } from '@sinclair/typebox';
+import { PATTERNS, type NamedPattern } from './validate.js';
+import { SUPPORTED_REGIONS } from './regions.js';
+
+export const PROVISIONING_SCHEMA_ID = 'urn:dialtone:provisioning:1';
+
+function patterned(p: NamedPattern, options: { description: string; minLength?: number; maxLength?: number; title?: string }): TString {
+  return Type.String({ ...options, pattern: p.pattern });
+}
+
+function text(description: string, maxLength: number): TString {
+  return patterned(PATTERNS.text, { description, maxLength });
+}
+
+/** A choice among string constants (JSON Schema `anyOf` of `const`s; validated as a union). */
+function oneOf<const T extends readonly string[]>(values: T, description: string, extra: Record<string, unknown> = {}): TUnsafe<T[number]> {
+  // Unsafe keeps the union's Kind, so TypeBox still validates it; only the static type is narrowed.
+  return Type.Unsafe<T[number]>(Type.Union(values.map((v) => Type.Literal(v)), { description, ...extra }));
+}
+
+const hostPort = (description: string): TString => patterned(PATTERNS.hostPort, { description, maxLength: 261 });
+
+export const TRANSPORTS = ['udp', 'tcp', 'tls'] as const;
+export const LINE_KINDS = ['fxs', 'fxo'] as const;
+export const CALLER_ID_STANDARDS = ['bell202', 'v23', 'dtmf', 'none'] as const;
+export const CODECS = ['PCMU', 'PCMA', 'G722'] as const;
+export const DTMF_MODES = ['rfc4733', 'inband'] as const;
+
+export const AccountSchema = Type.Object(
+  {
+    id: patterned(PATTERNS.accountId, { description: 'Short name of the account, referenced by lines and dial-plan routes.' }),
+    server: hostPort('Registrar and proxy: host, host:port or [ipv6]:port. A domain without a port is resolved by RFC 3263 (NAPTR/SRV).'),
+    transport: Type.Optional(oneOf(TRANSPORTS, 'SIP transport to the server.', { default: 'udp' })),
+    username: patterned(PATTERNS.sipUser, { description: 'SIP user (the user part of the address of record).', maxLength: 64 }),
+    password: Type.Optional(
+      text('SIP digest password. Left out of exports without secrets; an imported account without it keeps the password already stored for its id.', 128),
+    ),
+    displayName: Type.Optional(text('Display name sent in From.', 64)),
+    register: Type.Optional(Type.Boolean({ description: 'Register with the server; false sends calls to the server without registering.', default: true })),
+    authUsername: Type.Optional(patterned(PATTERNS.sipUser, { description: 'Digest authentication user when it differs from username.', maxLength: 64 })),
+    outboundProxy: Type.Optional(hostPort('Send every request through this proxy: host, host:port or [ipv6]:port.')),
+    registerExpires: Type.Optional(Type.Integer({ description: 'Requested registration lifetime in seconds.', minimum: 60, maximum: 86400, default: 3600 })),
+    enabled: Type.Optional(Type.Boolean({ description: 'false keeps the account configured but unused.', default: true })),
+    codecs: Type.Optional(
+      Type.Array(oneOf(CODECS, 'A codec.'), {
+        description: 'Codecs to offer, most preferred first.', minItems: 1, maxItems: CODECS.length, uniqueItems: true, default: ['PCMU', 'PCMA'],
+      }),
+    ),
+    dtmfMode: Type.Optional(oneOf(DTMF_MODES, 'How DTMF digits are sent: RFC 4733 telephone-events or in the audio.', { default: 'rfc4733' })),
+  },
+  { title: 'Account', description: 'A SIP account at a provider or PBX.', additionalProperties: false },
+);
+
+export const LineFeaturesSchema = Type.Object(
+  {
+    callWaiting: Type.Optional(Type.Boolean({ description: 'A second call during a call is announced by a tone.', default: true })),
+    threeWay: Type.Optional(Type.Boolean({ description: 'Flash to put a call on hold and call a third party, flash again to conference.', default: true })),
+    dnd: Type.Optional(Type.Boolean({ description: 'Do not disturb: incoming calls do not ring this phone.', default: false })),
+    forwardAll: Type.Optional(patterned(PATTERNS.dialString, { description: 'Forward every incoming call to this number.' })),
+    hotline: Type.Optional(patterned(PATTERNS.dialString, { description: 'Call this number as soon as the phone goes off hook.' })),
+  },
+  { title: 'Line features', description: 'Calling features of an FXS line.', additionalProperties: false },
+);
+
+export const LineSchema = Type.Object(
+  {
+    port: Type.Integer({ description: 'Port number on the board.', minimum: 1, maximum: 16 }),
+    kind: oneOf(LINE_KINDS, 'fxs: an analog phone is plugged in; fxo: a landline is plugged in.'),
+    account: Type.Optional(patterned(PATTERNS.accountId, { description: 'Id of the account this line uses for SIP calls.' })),
+    extension: Type.Optional(patterned(PATTERNS.extension, { description: 'FXS only: dialling these digits on another line rings this one.' })),
+    prefix: Type.Optional(patterned(PATTERNS.prefix, { description: 'FXO only: dialling these digits, then a number, calls out on the landline.' })),
+    name: Type.Optional(text('A name for the line.', 64)),
+    callerIdStandard: Type.Optional(
+      oneOf(CALLER_ID_STANDARDS, 'Caller-ID signalling sent to the phone (FXS) or expected from the landline (FXO). Default: the region\'s.'),
+    ),
+    digitMap: Type.Optional(
+      patterned(PATTERNS.digitMap, { description: 'When a dialled number is complete, e.g. [2-9]xxxxxxxxx|1xxxxxxxxxx|011xx.T|*xx|911. Default: the region\'s.', maxLength: 1024 }),
+    ),
+    features: Type.Optional(LineFeaturesSchema),
+    ringsOnFxs: Type.Optional(
+      Type.Array(Type.Integer({ description: 'An FXS port.', minimum: 1, maximum: 16 }), {
+        description: 'FXO only: the FXS ports that ring for a landline call. Default: every FXS port.', maxItems: 16, uniqueItems: true,
+      }),
+    ),
+  },
+  { title: 'Line', description: 'An FXS port (a phone) or an FXO port (the landline).', additionalProperties: false },
+);
+
+export const DialPlanRouteSchema = Type.Object(
+  {
+    pattern: patterned(PATTERNS.digitMap, { description: 'Digit-map pattern of the numbers this route takes, e.g. 1xxxxxxxxxx|011xx.T.', maxLength: 1024 }),
+    route: patterned(PATTERNS.route, { description: 'Where matching calls go: account:<id>, fxo (the landline) or line:<port>.' }),
+    strip: Type.Optional(Type.Integer({ description: 'Digits removed from the front of the number.', minimum: 0, maximum: 32 })),
+    prepend: Type.Optional(patterned(PATTERNS.dialString, { description: 'Digits put in front of the number (after strip).' })),
+  },
+  { title: 'Dial-plan route', description: 'A rule for outgoing calls; the first route whose pattern matches is used.', additionalProperties: false },
+);
+
+export const AdminSchema = Type.Object(
+  {
+    password: Type.Optional(Type.String({ description: 'The admin password in plain text; it is hashed on import. At least 8 characters.', minLength: 8, maxLength: 1024 })),
+    passwordHash: Type.Optional(patterned(PATTERNS.passwordHash, { description: 'The admin password hash, as exported with secrets.' })),
+  },
+  { title: 'Admin', description: 'The admin password: give password or passwordHash.', additionalProperties: false },
+);
+
+export const ProvisioningDocumentSchema = Type.Object(
+  {
+    $schema: Type.Optional(Type.String({ description: 'Ignored: lets editors find this schema.' })),
+    version: Type.Literal(1, { description: 'Format version; always 1.' }),
+    admin: Type.Optional(AdminSchema),
+    region: Type.Optional(
+      Type.String({ description: 'Country profile (ISO 3166-1 alpha-2): tones, ring cadence, caller ID. Default: US.', enum: SUPPORTED_REGIONS.map((r) => r.code) }),
+    ),
+    accounts: Type.Optional(Type.Array(AccountSchema, { description: 'SIP accounts.', maxItems: 64 })),
+    lines: Type.Optional(Type.Array(LineSchema, { description: 'Ports of the board.', maxItems: 16 })),
+    dialPlan: Type.Optional(Type.Array(DialPlanRouteSchema, { description: 'Routes for outgoing calls, tried in order.', maxItems: 256 })),
+  },
+  {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: PROVISIONING_SCHEMA_ID,
+    title: 'Dialtone provisioning document',
+    description:
+      'Backup, restore and provisioning of a Dialtone box. Every section but version is optional: a missing section is left as it is, a present section replaces that section entirely.',
+    additionalProperties: false,
+  },
+);
+
+export type Account = Static<typeof AccountSchema>;
+export type LineFeatures = Static<typeof LineFeaturesSchema>;
+export type Line = Static<typeof LineSchema>;
+export type DialPlanRoute = Static<typeof DialPlanRouteSchema>;
+export type AdminSection = Static<typeof AdminSchema>;
+export type ProvisioningDocument = Static<typeof ProvisioningDocumentSchema>;
+
+/** The JSON Schema of the provisioning document, as committed in provisioning.schema.json. */
+export function provisioningSchemaJson(): string {
+  return `${JSON.stringify(ProvisioningDocumentSchema, null, 2)}\n`;
+}
