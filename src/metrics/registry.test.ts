@@ -34,5 +34,6 @@ test('collectors refresh gauges at render time; counters refuse to go down', () 
   assert.match(r.render(), /^x\{k="2"\} 2$/m);
   assert.doesNotMatch(r.render(), /k="2"/);
   assert.throws(() => r.counter('c', 'c').inc({}, -1));
-  assert.throws(() => r.gauge('x', 'again'));
+  assert.throws(() => r.counter('x', 'not a gauge'));
+  assert.equal(r.gauge('x', 'again'), g, 'asking again gives the same gauge');
 });

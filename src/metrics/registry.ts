@@ -64,12 +64,17 @@ export class MetricsRegistry {
   private readonly metrics = new Map<string, Metric>();
   private readonly collectors: (() => void)[] = [];
 
+  /**
+   * The counter of that name, made on first use. A part that restarts asks again
+   * and keeps counting where its previous incarnation stopped.
+   */
   counter(name: string, help: string): Counter {
-    return this.register(new Counter(name, help));
+    return this.register(name, Counter, () => new Counter(name, help));
   }
 
+  /** The gauge of that name, made on first use. */
   gauge(name: string, help: string): Gauge {
-    return this.register(new Gauge(name, help));
+    return this.register(name, Gauge, () => new Gauge(name, help));
   }
 
   /** Runs before every render, to refresh gauges from their sources. */
@@ -87,9 +92,14 @@ export class MetricsRegistry {
     return out.join('\n') + '\n';
   }
 
-  private register<M extends Metric>(metric: M): M {
-    if (this.metrics.has(metric.name)) throw new Error(`metric ${metric.name} registered twice`);
-    this.metrics.set(metric.name, metric);
+  private register<M extends Metric>(name: string, kind: abstract new (...args: never[]) => M, make: () => M): M {
+    const existing = this.metrics.get(name);
+    if (existing !== undefined) {
+      if (!(existing instanceof kind)) throw new Error(`metric ${name} is already a ${existing.type}`);
+      return existing;
+    }
+    const metric = make();
+    this.metrics.set(name, metric);
     return metric;
   }
 }
