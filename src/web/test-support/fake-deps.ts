@@ -1,6 +1,6 @@
 /** In-memory stand-ins for the web server's dependencies, for route tests. */
 import { FakeClock } from '../../clock.js';
-import { ValidationError } from '../../errors.js';
+import { NotFoundError, ValidationError } from '../../errors.js';
 import { MemoryLogger } from '../../log.js';
 import { MetricsRegistry } from '../../metrics/registry.js';
 import { LoginLimiter } from '../login-limiter.js';
@@ -31,7 +31,9 @@ export class MemoryTokens implements ApiTokenStore {
     return [...this.tokens.values()].map((t) => ({ ...t, createdAt: 0, lastUsedAt: null }));
   }
   revoke(id: number): void {
-    for (const [k, v] of this.tokens) if (v.id === id) this.tokens.delete(k);
+    const entry = [...this.tokens].find(([, v]) => v.id === id);
+    if (entry === undefined) throw new NotFoundError(`API token ${id}`);
+    this.tokens.delete(entry[0]);
   }
 }
 

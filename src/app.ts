@@ -1,0 +1,193 @@
+/**
+ * The appliance: the supervision tree and what it runs. `main.ts` turns the
+ * command line into ApplianceOptions and wires systemd; tests start an
+ * Appliance in process.
+ *
+ * Tree (rest_for_one: a part restarts together with everything that depends on it):
+ *   dialtone
+ *   ├─ config   the SQLite store
+ *   └─ web      the HTTP API and page (takes the current store when it starts)
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Clock } from './clock.js';
+import type { BoardKind } from './cli-options.js';
+import { ConfigStore } from './config/index.js';
+import { FaultInjector } from './fault-injection.js';
+import type { RootLogger } from './log.js';
+import { registerProcessMetrics } from './metrics/process-metrics.js';
+import { MetricsRegistry } from './metrics/registry.js';
+import { Supervisor, type ChildSpec, type SupervisorStatus } from './supervisor/index.js';
+import { LoginLimiter } from './web/login-limiter.js';
+import { debugRoutes } from './web/routes/debug.js';
+import { createWebServer } from './web/server.js';
+import { SessionStore } from './web/sessions.js';
+import { VERSION } from './version.js';
+
+export interface RestartIntensity {
+  maxRestarts: number;
+  withinMs: number;
+}
+
+export interface ApplianceOptions {
+  board: BoardKind;
+  dataDir: string;
+  httpHost: string;
+  /** 0 picks a free port (tests); the port first bound is kept across web restarts. */
+  httpPort: number;
+  sipPort: number;
+  /** A provisioning document to apply before anything starts. */
+  provision?: unknown;
+  clock: Clock;
+  log: RootLogger;
+  /** Offer POST /api/debug/crash. */
+  faultInjection: boolean;
+  intensity?: RestartIntensity;
+}
+
+export interface ApplianceStatus {
+  version: string;
+  board: BoardKind;
+  startedAt: string;
+  uptimeSeconds: number;
+  healthy: boolean;
+  http: { port: number };
+  sip: { port: number };
+  supervision: SupervisorStatus;
+}
+
+/** OTP's default is 3 restarts in 5 s; a home box gets a little more room before it gives up. */
+export const DEFAULT_INTENSITY: RestartIntensity = { maxRestarts: 5, withinMs: 30_000 };
+
+export class Appliance {
+  readonly metrics = new MetricsRegistry();
+  readonly faults = new FaultInjector();
+  private readonly tree: Supervisor;
+  private readonly sessions: SessionStore;
+  private readonly limiter: LoginLimiter;
+  private store: ConfigStore | undefined;
+  private boundHttpPort: number | undefined;
+  private readonly startedAtWall: number;
+  private readonly startedAt: number;
+  private readonly failureListeners: ((err: Error) => void)[] = [];
+
+  private constructor(private readonly opts: ApplianceOptions) {
+    const { clock, log } = opts;
+    this.startedAt = clock.now();
+    this.startedAtWall = clock.wallTime();
+    this.sessions = new SessionStore(clock);
+    this.limiter = new LoginLimiter(clock);
+    this.tree = new Supervisor({
+      id: 'dialtone',
+      strategy: 'rest_for_one',
+      intensity: opts.intensity ?? DEFAULT_INTENSITY,
+      clock,
+      log,
+      children: [this.configChild(), this.webChild()].map((c) => this.faults.wrap(c)),
+    });
+    const restarts = this.metrics.counter('dialtone_supervisor_restarts_total', 'Restarts of supervised children, by child path');
+    const faults = this.metrics.counter('dialtone_supervisor_faults_total', 'Faults of supervised children, by child path');
+    this.tree.onTreeEvent((event) => {
+      if (event.type === 'childRestarted') restarts.inc({ child: event.path });
+      if (event.type === 'childFailed') faults.inc({ child: event.path });
+    });
+    this.tree.on('failed', (err) => {
+      for (const l of this.failureListeners) l(err);
+    });
+    registerProcessMetrics(this.metrics, clock, this.startedAtWall);
+    const healthy = this.metrics.gauge('dialtone_healthy', '1 while the supervision tree is healthy');
+    this.metrics.onCollect(() => healthy.set({}, this.healthy() ? 1 : 0));
+  }
+
+  /** Applies the provisioning document (if any), then starts the tree. */
+  static async start(opts: ApplianceOptions): Promise<Appliance> {
+    if (opts.provision !== undefined) {
+      const store = ConfigStore.open({ dataDir: opts.dataDir, log: opts.log.child({ path: 'provision' }), clock: opts.clock });
+      try {
+        store.importDocument(opts.provision);
+      } finally {
+        store.close();
+      }
+      opts.log.info('provisioning document applied');
+    }
+    const app = new Appliance(opts);
+    await app.tree.start();
+    return app;
+  }
+
+  get httpPort(): number {
+    return this.boundHttpPort ?? this.opts.httpPort;
+  }
+
+  healthy(): boolean {
+    return this.tree.isHealthy();
+  }
+
+  /** Called when the root supervisor gives up (restart intensity exceeded). */
+  onFailed(listener: (err: Error) => void): void {
+    this.failureListeners.push(listener);
+  }
+
+  status(): ApplianceStatus {
+    const { clock } = this.opts;
+    return {
+      version: VERSION,
+      board: this.opts.board,
+      startedAt: new Date(this.startedAtWall).toISOString(),
+      uptimeSeconds: Math.floor((clock.now() - this.startedAt) / 1000),
+      healthy: this.healthy(),
+      http: { port: this.httpPort },
+      sip: { port: this.opts.sipPort },
+      supervision: this.tree.status(),
+    };
+  }
+
+  async stop(): Promise<void> {
+    await this.tree.stop();
+  }
+
+  private configChild(): ChildSpec {
+    return {
+      id: 'config',
+      start: (ctx) => {
+        const store = ConfigStore.open({ dataDir: this.opts.dataDir, log: ctx.log, clock: ctx.clock });
+        this.store = store;
+        return {
+          stop: () => {
+            if (this.store === store) this.store = undefined;
+            store.close();
+          },
+        };
+      },
+    };
+  }
+
+  private webChild(): ChildSpec {
+    return {
+      id: 'web',
+      shutdownMs: 3000,
+      start: async (ctx) => {
+        const store = this.store;
+        if (store === undefined) throw new Error('the config store is not running');
+        const server: FastifyInstance = createWebServer({
+          admin: store.admin,
+          tokens: store.apiTokens,
+          config: store,
+          sessions: this.sessions,
+          limiter: this.limiter,
+          clock: ctx.clock,
+          log: ctx.log,
+          logLevel: this.opts.log,
+          metrics: this.metrics,
+          status: () => this.status(),
+          plugins: this.opts.faultInjection ? [debugRoutes(this.faults)] : [],
+        });
+        server.server.on('error', (err) => ctx.fail(err));
+        await server.listen({ port: this.httpPort, host: this.opts.httpHost });
+        const address = server.server.address();
+        if (address !== null && typeof address === 'object') this.boundHttpPort = address.port;
+        ctx.log.info('web server listening', { port: this.httpPort, host: this.opts.httpHost });
+        return { stop: () => server.close() };
+      },
+    };
+  }
+}
