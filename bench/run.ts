@@ -10,6 +10,7 @@ import { benchDsp } from './audio-dsp.js';
 import { benchDtmf } from './audio-dtmf.js';
 import { benchEcho } from './audio-echo.js';
 import { benchTones } from './audio-tones.js';
+import { benchSipParse } from './sip-parse.js';
 import { benchStartup } from './startup.js';
 
 const BENCHES: Record<string, () => Promise<void>> = {
@@ -22,6 +23,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   echo: benchEcho,
   dsp: benchDsp,
   alsa: benchAlsa,
+  'sip-parse': benchSipParse,
 };
 
 const wanted = process.argv.slice(2);

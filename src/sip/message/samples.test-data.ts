@@ -1,0 +1,67 @@
+/** Typical messages of an ATA's life, for tests and the parse benchmark. */
+const sdp = [
+  'v=0',
+  'o=dialtone 2890844526 2890844526 IN IP4 192.0.2.10',
+  's=-',
+  'c=IN IP4 192.0.2.10',
+  't=0 0',
+  'm=audio 49170 RTP/AVP 0 8 101',
+  'a=rtpmap:0 PCMU/8000',
+  'a=rtpmap:8 PCMA/8000',
+  'a=rtpmap:101 telephone-event/8000',
+  'a=fmtp:101 0-16',
+  'a=ptime:20',
+  'a=sendrecv',
+  '',
+].join('\r\n');
+
+export const SAMPLE_INVITE = [
+  'INVITE sip:+15551234567@sip.example.net;user=phone SIP/2.0',
+  'Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK776asdhds;rport',
+  'Max-Forwards: 70',
+  'To: <sip:+15551234567@sip.example.net;user=phone>',
+  'From: "Kitchen Phone" <sip:1001@sip.example.net>;tag=1928301774',
+  'Call-ID: a84b4c76e66710@192.0.2.10',
+  'CSeq: 314159 INVITE',
+  'Contact: <sip:1001@192.0.2.10:5060;transport=udp>',
+  'Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, NOTIFY, REFER',
+  'Supported: replaces, timer',
+  'User-Agent: Dialtone/0.1',
+  'Proxy-Authorization: Digest username="1001", realm="sip.example.net", nonce="dcd98b7102dd2f0e8b11d0f600bfb0c093", uri="sip:+15551234567@sip.example.net", response="6629fae49393a05397450978507c4ef1", algorithm=MD5',
+  'Content-Type: application/sdp',
+  `Content-Length: ${Buffer.byteLength(sdp)}`,
+  '',
+  sdp,
+].join('\r\n');
+
+export const SAMPLE_OK = [
+  'SIP/2.0 200 OK',
+  'Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK776asdhds;rport=5060;received=198.51.100.7',
+  'Record-Route: <sip:proxy.example.net;lr>',
+  'To: <sip:+15551234567@sip.example.net;user=phone>;tag=a6c85cf',
+  'From: "Kitchen Phone" <sip:1001@sip.example.net>;tag=1928301774',
+  'Call-ID: a84b4c76e66710@192.0.2.10',
+  'CSeq: 314159 INVITE',
+  'Contact: <sip:gw@203.0.113.5:5060>',
+  'Content-Type: application/sdp',
+  `Content-Length: ${Buffer.byteLength(sdp)}`,
+  '',
+  sdp,
+].join('\r\n');
+
+export const SAMPLE_REGISTER = [
+  'REGISTER sip:sip.example.net SIP/2.0',
+  'Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bKnashds7;rport',
+  'Max-Forwards: 70',
+  'To: <sip:1001@sip.example.net>',
+  'From: <sip:1001@sip.example.net>;tag=456248',
+  'Call-ID: 843817637684230@192.0.2.10',
+  'CSeq: 1826 REGISTER',
+  'Contact: <sip:1001@192.0.2.10:5060>;expires=3600;+sip.instance="<urn:uuid:00000000-0000-1000-8000-000A95A0E128>"',
+  'Expires: 3600',
+  'Supported: path, outbound',
+  'User-Agent: Dialtone/0.1',
+  'Content-Length: 0',
+  '',
+  '',
+].join('\r\n');
