@@ -1,0 +1,130 @@
+/**
+ * The SIP stack as one supervised part: UDP and TCP on the SIP port, bytes
+ * parsed into messages (a malformed request with readable headers gets a
+ * stateless 400, anything else unreadable is dropped and counted — RFC 3261
+ * §8.2, §18.3), the transaction layer, and the UAS core. A switchable trace
+ * logs every message in and out at `trace` level.
+ */
+import type { Clock } from '../../clock.js';
+import type { Logger } from '../../log.js';
+import type { MetricsRegistry } from '../../metrics/registry.js';
+import { copyResponseHeaders, parseMessage, serializeMessage, type SipMessage, type SipRequest, type SipResponse } from '../message/index.js';
+import { TransactionLayer } from '../transaction/index.js';
+import { StreamTransport } from '../transport/stream.js';
+import { formatEndpoint, type Endpoint, type SipTransport } from '../transport/types.js';
+import { UdpTransport } from '../transport/udp.js';
+import { stampReceived } from './received.js';
+import { sipTxAdapter } from './tx-adapter.js';
+import { handleNewRequest } from './uas-core.js';
+
+export interface SipStackOptions {
+  port: number;
+  address?: string;
+  clock: Clock;
+  log: Logger;
+  metrics: MetricsRegistry;
+  userAgent: string;
+}
+
+export class SipStack {
+  private readonly layer: TransactionLayer<SipMessage, Endpoint>;
+  private readonly messages;
+  private readonly dropped;
+
+  private constructor(private readonly transports: SipTransport[], private readonly opts: SipStackOptions) {
+    this.messages = opts.metrics.counter('dialtone_sip_messages_total', 'SIP messages by direction, kind (method or status class) and transport');
+    this.dropped = opts.metrics.counter('dialtone_sip_malformed_total', 'SIP messages that could not be parsed, by what was done with them');
+    this.layer = new TransactionLayer<SipMessage, Endpoint>({
+      clock: opts.clock,
+      logger: opts.log,
+      adapter: sipTxAdapter,
+      send: (m, dest) => this.send(m, dest),
+      tu: {
+        onNewRequest: (req, tx) => {
+          const status = handleNewRequest(req as SipRequest, tx, opts.userAgent);
+          opts.log.debug('request answered', { method: (req as SipRequest).method, status });
+        },
+        onStrayResponse: (res, from) => opts.log.debug('stray response dropped', { status: (res as SipResponse).status, from: formatEndpoint(from) }),
+      },
+    });
+    for (const t of transports) t.onMessage((bytes, remote) => this.receive(bytes, remote, t.reliable));
+  }
+
+  static async start(opts: SipStackOptions): Promise<SipStack> {
+    const udp = await UdpTransport.open({ port: opts.port, address: opts.address, log: opts.log, clock: opts.clock });
+    try {
+      const tcp = await StreamTransport.open({ protocol: 'tcp', port: udp.local.port, address: opts.address, log: opts.log });
+      return new SipStack([udp, tcp], opts);
+    } catch (err) {
+      await udp.close();
+      throw err;
+    }
+  }
+
+  get ports(): Endpoint[] {
+    return this.transports.map((t) => t.local);
+  }
+
+  async stop(): Promise<void> {
+    this.layer.dispose();
+    await Promise.all(this.transports.map((t) => t.close()));
+  }
+
+  private receive(bytes: Buffer, from: Endpoint, reliable: boolean): void {
+    const parsed = parseMessage(bytes, { transport: reliable ? 'stream' : 'datagram' });
+    if (!parsed.ok) {
+      this.refuseMalformed(parsed.error.reason, parsed.error.partial, from);
+      return;
+    }
+    const msg = parsed.message;
+    this.trace('in', msg, from);
+    this.messages.inc({ direction: 'in', kind: kindOf(msg), transport: from.protocol });
+    if (msg.kind === 'request') stampReceived(msg, from);
+    try {
+      this.layer.receive(msg, from, reliable);
+    } catch (err) {
+      // A message the layer cannot match (e.g. a response without CSeq) must not take the stack down.
+      this.dropped.inc({ action: 'dropped' });
+      this.opts.log.warn('SIP message dropped', { from: formatEndpoint(from), err: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
+  private refuseMalformed(reason: string, partial: { headersOk: boolean; kind?: string; method?: string; headers?: SipRequest['headers'] } | undefined, from: Endpoint): void {
+    const canAnswer = partial?.kind === 'request' && partial.method !== 'ACK' && partial.headers !== undefined && partial.headers.has('Via');
+    this.opts.log.info('malformed SIP message', { from: formatEndpoint(from), reason, answered: canAnswer });
+    if (!canAnswer || partial.headers === undefined) {
+      this.dropped.inc({ action: 'dropped' });
+      return;
+    }
+    this.dropped.inc({ action: 'answered_400' });
+    const headers = copyResponseHeaders(partial.headers, 400);
+    headers.append('Warning', `399 dialtone "${reason.replace(/["\\\r\n]/g, ' ').slice(0, 200)}"`);
+    const response: SipResponse = { kind: 'response', status: 400, reason: 'Bad Request', version: 'SIP/2.0', headers, body: Buffer.alloc(0) };
+    this.send(response, from);
+  }
+
+  private send(message: SipMessage, dest: Endpoint): void {
+    const transport = this.transports.find((t) => t.protocol === dest.protocol) ?? this.transports[0];
+    if (transport === undefined) return;
+    let bytes: Buffer;
+    try {
+      bytes = serializeMessage(message);
+    } catch (err) {
+      this.opts.log.error('could not serialize an outgoing SIP message', { err: err instanceof Error ? err.message : String(err) });
+      return;
+    }
+    this.trace('out', message, dest);
+    this.messages.inc({ direction: 'out', kind: kindOf(message), transport: dest.protocol });
+    transport.send(bytes, dest).catch((err: unknown) =>
+      this.opts.log.warn('SIP send failed', { to: formatEndpoint(dest), err: err instanceof Error ? err.message : String(err) }));
+  }
+
+  private trace(direction: 'in' | 'out', message: SipMessage, peer: Endpoint): void {
+    if (!this.opts.log.isEnabled('trace')) return;
+    this.opts.log.trace('sip', { direction, peer: formatEndpoint(peer), message: serializeMessage(message).toString('utf8') });
+  }
+}
+
+function kindOf(m: SipMessage): string {
+  return m.kind === 'request' ? m.method : `${Math.floor(m.status / 100)}xx`;
+}
