@@ -6,6 +6,7 @@
  * Tree (rest_for_one: a part restarts together with everything that depends on it):
  *   dialtone
  *   ├─ config   the SQLite store
+ *   ├─ sip      transports, transactions, the UAS core
  *   └─ web      the HTTP API and page (takes the current store when it starts)
  */
 import type { FastifyInstance } from 'fastify';
@@ -16,6 +17,7 @@ import { FaultInjector } from './fault-injection.js';
 import type { RootLogger } from './log.js';
 import { registerProcessMetrics } from './metrics/process-metrics.js';
 import { MetricsRegistry } from './metrics/registry.js';
+import { SipStack } from './sip/stack/sip-stack.js';
 import { Supervisor, type ChildSpec, type SupervisorStatus } from './supervisor/index.js';
 import { LoginLimiter } from './web/login-limiter.js';
 import { debugRoutes } from './web/routes/debug.js';
@@ -66,6 +68,7 @@ export class Appliance {
   private readonly limiter: LoginLimiter;
   private store: ConfigStore | undefined;
   private boundHttpPort: number | undefined;
+  private boundSipPort: number | undefined;
   private readonly startedAtWall: number;
   private readonly startedAt: number;
   private readonly failureListeners: ((err: Error) => void)[] = [];
@@ -82,7 +85,7 @@ export class Appliance {
       intensity: opts.intensity ?? DEFAULT_INTENSITY,
       clock,
       log,
-      children: [this.configChild(), this.webChild()].map((c) => this.faults.wrap(c)),
+      children: [this.configChild(), this.sipChild(), this.webChild()].map((c) => this.faults.wrap(c)),
     });
     const restarts = this.metrics.counter('dialtone_supervisor_restarts_total', 'Restarts of supervised children, by child path');
     const faults = this.metrics.counter('dialtone_supervisor_faults_total', 'Faults of supervised children, by child path');
@@ -118,6 +121,11 @@ export class Appliance {
     return this.boundHttpPort ?? this.opts.httpPort;
   }
 
+  /** The SIP port in use (the one first bound, kept across restarts of the SIP part). */
+  get sipPort(): number {
+    return this.boundSipPort ?? this.opts.sipPort;
+  }
+
   healthy(): boolean {
     return this.tree.isHealthy();
   }
@@ -136,7 +144,7 @@ export class Appliance {
       uptimeSeconds: Math.floor((clock.now() - this.startedAt) / 1000),
       healthy: this.healthy(),
       http: { port: this.httpPort },
-      sip: { port: this.opts.sipPort },
+      sip: { port: this.sipPort },
       supervision: this.tree.status(),
     };
   }
@@ -157,6 +165,24 @@ export class Appliance {
             store.close();
           },
         };
+      },
+    };
+  }
+
+  private sipChild(): ChildSpec {
+    return {
+      id: 'sip',
+      start: async (ctx) => {
+        const stack = await SipStack.start({
+          port: this.sipPort,
+          clock: ctx.clock,
+          log: ctx.log,
+          metrics: this.metrics,
+          userAgent: `Dialtone/${VERSION}`,
+        });
+        this.boundSipPort = stack.ports[0]?.port;
+        ctx.log.info('SIP listening', { port: this.sipPort, transports: stack.ports.map((p) => p.protocol) });
+        return { stop: () => stack.stop() };
       },
     };
   }

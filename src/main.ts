@@ -11,7 +11,7 @@ import { Appliance } from './app.js';
 import { SystemClock } from './clock.js';
 import { parseCliOptions, USAGE, type CliOptions } from './cli-options.js';
 import { ValidationError } from './errors.js';
-import { firstFreeUdpPort } from './free-udp-port.js';
+import { firstFreeSipPort } from './free-sip-port.js';
 import { createRootLogger, type RootLogger } from './log.js';
 import { createSystemdNotifier } from './systemd/notify.js';
 import { startWatchdog } from './systemd/watchdog.js';
@@ -65,7 +65,7 @@ async function main(argv: string[]): Promise<void> {
   const clock = new SystemClock();
   const notifier = createSystemdNotifier({ log: log.child({ path: 'systemd' }) });
   const provision = opts.provision === undefined ? undefined : readProvisioning(opts.provision);
-  const sipPort = opts.sipPortExplicit ? opts.sipPort : await firstFreeUdpPort(opts.sipPort);
+  const sipPort = opts.sipPortExplicit ? opts.sipPort : await firstFreeSipPort(opts.sipPort);
 
   let app: Appliance;
   try {
@@ -109,7 +109,7 @@ async function main(argv: string[]): Promise<void> {
   const host = opts.httpHost === '::' || opts.httpHost === '0.0.0.0' ? 'localhost' : opts.httpHost;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${app.httpPort}/`;
   out(`Dialtone ${VERSION} is running on the ${opts.board} board. Open ${url} in a browser.`);
-  out(`SIP port: ${sipPort} (UDP). Data: ${opts.dataDir}.`);
+  out(`SIP port: ${app.sipPort} (UDP and TCP). Data: ${opts.dataDir}.`);
   notifier.ready();
   notifier.status(`serving ${url}`);
 }

@@ -13,6 +13,8 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export interface RunningAppliance {
   child: ChildProcess;
   url: string;
+  /** The SIP port it printed. */
+  sipPort: number;
   dataDir: string;
   output(): string;
   /** Resolves with the exit code (or signal name) when the process ends. */
@@ -35,7 +37,7 @@ export interface StartOptions {
 /** Spawns the process; rejects with its output if it exits or stays silent instead of serving. */
 export function startAppliance(opts: StartOptions = {}): Promise<RunningAppliance> {
   const dataDir = opts.dataDir ?? tempDataDir();
-  const args = ['--import', 'tsx', join(ROOT, 'src/main.ts'), '--data-dir', dataDir, '--http-port', '0', '--http-host', '127.0.0.1', '--log-level', 'info', ...(opts.args ?? [])];
+  const args = ['--import', 'tsx', join(ROOT, 'src/main.ts'), '--data-dir', dataDir, '--http-port', '0', '--http-host', '127.0.0.1', '--log-level', 'info', ...((opts.args ?? []).includes('--sip-port') ? [] : ['--sip-port', '0']), ...(opts.args ?? [])];
   const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
   child.stdout.on('data', (d: Buffer) => (text += d.toString()));
@@ -48,12 +50,14 @@ export function startAppliance(opts: StartOptions = {}): Promise<RunningApplianc
     }, opts.timeoutMs ?? 20_000);
     const onData = (): void => {
       const m = /Open (http:\/\/\S+\/) in a browser/.exec(text);
-      if (m?.[1] === undefined) return;
+      const sip = /SIP port: (\d+)/.exec(text);
+      if (m?.[1] === undefined || sip?.[1] === undefined) return;
       clearTimeout(timer);
       child.stdout.off('data', onData);
       resolve({
         child,
         url: m[1].replace(/\/$/, ''),
+        sipPort: Number(sip[1]),
         dataDir,
         output: () => text,
         exited,
