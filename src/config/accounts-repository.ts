@@ -26,6 +26,7 @@ interface AccountRow {
   enabled: number | null;
   codecs: string | null;
   dtmf_mode: Account['dtmfMode'] | null;
+  accept_calls_from_any_address: number | null;
 }
 
 /** Keys in the schema's order, unset fields absent. */
@@ -44,6 +45,7 @@ function fromRow(r: AccountRow): Account {
     enabled: toBool(r.enabled),
     codecs: fromJson<Account['codecs']>(r.codecs),
     dtmfMode: r.dtmf_mode,
+    acceptCallsFromAnyAddress: toBool(r.accept_calls_from_any_address),
   });
 }
 
@@ -63,6 +65,7 @@ function toRow(a: Account, position: number): AccountRow {
     enabled: fromBool(a.enabled),
     codecs: toJson(a.codecs),
     dtmf_mode: a.dtmfMode ?? null,
+    accept_calls_from_any_address: fromBool(a.acceptCallsFromAnyAddress),
   };
 }
 
@@ -86,15 +89,18 @@ export class AccountsRepository {
     this.selectOne = db.prepare('SELECT * FROM accounts WHERE id = ?');
     this.insertRow = db.prepare(`
       INSERT INTO accounts (id, position, server, transport, username, password, display_name, register,
-                            auth_username, outbound_proxy, register_expires, enabled, codecs, dtmf_mode)
+                            auth_username, outbound_proxy, register_expires, enabled, codecs, dtmf_mode,
+                            accept_calls_from_any_address)
       VALUES (@id, @position, @server, @transport, @username, @password, @display_name, @register,
-              @auth_username, @outbound_proxy, @register_expires, @enabled, @codecs, @dtmf_mode)
+              @auth_username, @outbound_proxy, @register_expires, @enabled, @codecs, @dtmf_mode,
+              @accept_calls_from_any_address)
       ON CONFLICT (id) DO UPDATE SET
         position = excluded.position, server = excluded.server, transport = excluded.transport,
         username = excluded.username, password = excluded.password, display_name = excluded.display_name,
         register = excluded.register, auth_username = excluded.auth_username,
         outbound_proxy = excluded.outbound_proxy, register_expires = excluded.register_expires,
-        enabled = excluded.enabled, codecs = excluded.codecs, dtmf_mode = excluded.dtmf_mode`);
+        enabled = excluded.enabled, codecs = excluded.codecs, dtmf_mode = excluded.dtmf_mode,
+        accept_calls_from_any_address = excluded.accept_calls_from_any_address`);
     this.deleteOne = db.prepare('DELETE FROM accounts WHERE id = ?');
     this.deleteAll = db.prepare('DELETE FROM accounts');
     this.nextPosition = db.prepare('SELECT coalesce(max(position) + 1, 0) AS next FROM accounts');

@@ -108,6 +108,11 @@ const INITIAL_SCHEMA = `
 
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', up: (db) => db.exec(INITIAL_SCHEMA) },
+  {
+    version: 2,
+    name: 'accounts: accept calls from any address',
+    up: (db) => db.exec('ALTER TABLE accounts ADD COLUMN accept_calls_from_any_address INTEGER'),
+  },
 ];
 
 export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): number {

@@ -58,6 +58,10 @@ export const AccountSchema = Type.Object(
       }),
     ),
     dtmfMode: Type.Optional(oneOf(DTMF_MODES, 'How DTMF digits are sent: RFC 4733 telephone-events or in the audio.', { default: 'rfc4733' })),
+    acceptCallsFromAnyAddress: Type.Optional(Type.Boolean({
+      description: 'Ring the phones for calls to this account from any address. By default only the account\'s server and outbound proxy may call (stops scanner "ghost calls").',
+      default: false,
+    })),
   },
   { title: 'Account', description: 'A SIP account at a provider or PBX.', additionalProperties: false },
 );
