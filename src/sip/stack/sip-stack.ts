@@ -9,9 +9,9 @@ import type { Clock } from '../../clock.js';
 import type { Logger } from '../../log.js';
 import type { MetricsRegistry } from '../../metrics/registry.js';
 import { copyResponseHeaders, parseMessage, serializeMessage, type SipMessage, type SipRequest, type SipResponse } from '../message/index.js';
-import { TransactionLayer } from '../transaction/index.js';
+import { TransactionLayer, type ServerTransaction } from '../transaction/index.js';
 import { StreamTransport } from '../transport/stream.js';
-import { formatEndpoint, type Endpoint, type SipTransport } from '../transport/types.js';
+import { formatEndpoint, type Endpoint, type SipTransport, type TransportProtocol } from '../transport/types.js';
 import { UdpTransport } from '../transport/udp.js';
 import { stampReceived } from './received.js';
 import { sipTxAdapter } from './tx-adapter.js';
@@ -24,12 +24,36 @@ export interface SipStackOptions {
   log: Logger;
   metrics: MetricsRegistry;
   userAgent: string;
+  /** Receives every packet in and out (the SIP trace); must not throw. */
+  packetSink?: (packet: SipPacket) => void;
+}
+
+/** One SIP message on the wire, as the trace keeps it. */
+export interface SipPacket {
+  wallTime: number;
+  direction: 'in' | 'out';
+  protocol: TransportProtocol;
+  local: { address: string; port: number };
+  remote: { address: string; port: number };
+  bytes: Buffer;
+}
+
+/**
+ * The transaction user above the stack: new requests, ACKs for 2xx and responses that
+ * matched no transaction. Until one is set, the basic UAS core answers (OPTIONS 200,
+ * everything else 405).
+ */
+export interface SipCore {
+  onNewRequest(request: SipRequest, tx: ServerTransaction<SipMessage, Endpoint>, from: Endpoint): void;
+  onStrayAck?(ack: SipRequest, from: Endpoint): void;
+  onStrayResponse?(response: SipResponse, from: Endpoint): void;
 }
 
 export class SipStack {
-  private readonly layer: TransactionLayer<SipMessage, Endpoint>;
+  readonly layer: TransactionLayer<SipMessage, Endpoint>;
   private readonly messages;
   private readonly dropped;
+  private core: SipCore;
 
   private constructor(private readonly transports: SipTransport[], private readonly opts: SipStackOptions) {
     this.messages = opts.metrics.counter('dialtone_sip_messages_total', 'SIP messages by direction, kind (method or status class) and transport');
@@ -40,13 +64,15 @@ export class SipStack {
       adapter: sipTxAdapter,
       send: (m, dest) => this.send(m, dest),
       tu: {
-        onNewRequest: (req, tx) => {
-          const status = handleNewRequest(req as SipRequest, tx, opts.userAgent);
-          opts.log.debug('request answered', { method: (req as SipRequest).method, status });
+        onNewRequest: (req, tx, from) => this.core.onNewRequest(req as SipRequest, tx, from),
+        onStrayAck: (ack, from) => this.core.onStrayAck?.(ack as SipRequest, from),
+        onStrayResponse: (res, from) => {
+          if (this.core.onStrayResponse !== undefined) this.core.onStrayResponse(res as SipResponse, from);
+          else opts.log.debug('stray response dropped', { status: (res as SipResponse).status, from: formatEndpoint(from) });
         },
-        onStrayResponse: (res, from) => opts.log.debug('stray response dropped', { status: (res as SipResponse).status, from: formatEndpoint(from) }),
       },
     });
+    this.core = basicCore(opts);
     for (const t of transports) t.onMessage((bytes, remote) => this.receive(bytes, remote, t.reliable));
   }
 
@@ -65,6 +91,16 @@ export class SipStack {
     return this.transports.map((t) => t.local);
   }
 
+  /** The listening endpoint of a transport, if the stack runs it. */
+  local(protocol: TransportProtocol): Endpoint | undefined {
+    return this.transports.find((t) => t.protocol === protocol)?.local;
+  }
+
+  /** Installs the transaction user (the UA core); `undefined` restores the basic UAS core. */
+  setCore(core: SipCore | undefined): void {
+    this.core = core ?? basicCore(this.opts);
+  }
+
   async stop(): Promise<void> {
     this.layer.dispose();
     await Promise.all(this.transports.map((t) => t.close()));
@@ -77,6 +113,7 @@ export class SipStack {
       return;
     }
     const msg = parsed.message;
+    this.record('in', bytes, from);
     this.trace('in', msg, from);
     this.messages.inc({ direction: 'in', kind: kindOf(msg), transport: from.protocol });
     if (msg.kind === 'request') stampReceived(msg, from);
@@ -114,15 +151,37 @@ export class SipStack {
       return;
     }
     this.trace('out', message, dest);
+    this.record('out', bytes, dest);
     this.messages.inc({ direction: 'out', kind: kindOf(message), transport: dest.protocol });
-    transport.send(bytes, dest).catch((err: unknown) =>
-      this.opts.log.warn('SIP send failed', { to: formatEndpoint(dest), err: err instanceof Error ? err.message : String(err) }));
+    transport.send(bytes, dest).catch((err: unknown) => {
+      this.opts.log.warn('SIP send failed', { to: formatEndpoint(dest), err: err instanceof Error ? err.message : String(err) });
+      this.layer.transportError(message);
+    });
+  }
+
+  private record(direction: 'in' | 'out', bytes: Buffer, peer: Endpoint): void {
+    const sink = this.opts.packetSink;
+    if (sink === undefined) return;
+    const local = this.local(peer.protocol) ?? { address: '0.0.0.0', port: 0 };
+    sink({
+      wallTime: this.opts.clock.wallTime(), direction, protocol: peer.protocol,
+      local: { address: local.address, port: local.port }, remote: { address: peer.address, port: peer.port }, bytes,
+    });
   }
 
   private trace(direction: 'in' | 'out', message: SipMessage, peer: Endpoint): void {
     if (!this.opts.log.isEnabled('trace')) return;
     this.opts.log.trace('sip', { direction, peer: formatEndpoint(peer), message: serializeMessage(message).toString('utf8') });
   }
+}
+
+function basicCore(opts: SipStackOptions): SipCore {
+  return {
+    onNewRequest: (req, tx) => {
+      const status = handleNewRequest(req, tx, opts.userAgent);
+      opts.log.debug('request answered', { method: req.method, status });
+    },
+  };
 }
 
 function kindOf(m: SipMessage): string {
