@@ -6,18 +6,21 @@
  * Tree (rest_for_one: a part restarts together with everything that depends on it):
  *   dialtone
  *   ├─ config   the SQLite store
- *   ├─ sip      transports, transactions, the UAS core
+ *   ├─ sip      transports, transactions, the user agent core, the SIP trace
+ *   ├─ accounts one child per enabled SIP account (server lookup, registration)
  *   └─ web      the HTTP API and page (takes the current store when it starts)
  */
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from './clock.js';
+import type { DnsClient } from './sip/resolve/index.js';
 import type { BoardKind } from './cli-options.js';
 import { ConfigStore } from './config/index.js';
 import { FaultInjector } from './fault-injection.js';
 import type { RootLogger } from './log.js';
 import { registerProcessMetrics } from './metrics/process-metrics.js';
 import { MetricsRegistry } from './metrics/registry.js';
-import { SipStack } from './sip/stack/sip-stack.js';
+import { SipRuntime } from './sip-service.js';
+import type { AccountStatus } from './sip/ua/account-agent.js';
 import { Supervisor, type ChildSpec, type SupervisorStatus } from './supervisor/index.js';
 import { LoginLimiter } from './web/login-limiter.js';
 import { debugRoutes } from './web/routes/debug.js';
@@ -37,6 +40,10 @@ export interface ApplianceOptions {
   /** 0 picks a free port (tests); the port first bound is kept across web restarts. */
   httpPort: number;
   sipPort: number;
+  /** Address the SIP transports bind to (default: every address). */
+  sipAddress?: string;
+  /** DNS client for RFC 3263 lookups (tests inject one). */
+  dns?: DnsClient;
   /** A provisioning document to apply before anything starts. */
   provision?: unknown;
   clock: Clock;
@@ -53,7 +60,7 @@ export interface ApplianceStatus {
   uptimeSeconds: number;
   healthy: boolean;
   http: { port: number };
-  sip: { port: number };
+  sip: { port: number; registrations: AccountStatus[] };
   supervision: SupervisorStatus;
 }
 
@@ -68,7 +75,7 @@ export class Appliance {
   private readonly limiter: LoginLimiter;
   private store: ConfigStore | undefined;
   private boundHttpPort: number | undefined;
-  private boundSipPort: number | undefined;
+  readonly sip: SipRuntime;
   private readonly startedAtWall: number;
   private readonly startedAt: number;
   private readonly failureListeners: ((err: Error) => void)[] = [];
@@ -79,13 +86,21 @@ export class Appliance {
     this.startedAtWall = clock.wallTime();
     this.sessions = new SessionStore(clock);
     this.limiter = new LoginLimiter(clock);
+    this.sip = new SipRuntime({
+      port: opts.sipPort,
+      ...(opts.sipAddress !== undefined ? { address: opts.sipAddress } : {}),
+      metrics: this.metrics,
+      userAgent: `Dialtone/${VERSION}`,
+      store: () => this.store,
+      ...(opts.dns !== undefined ? { dns: opts.dns } : {}),
+    }, clock);
     this.tree = new Supervisor({
       id: 'dialtone',
       strategy: 'rest_for_one',
       intensity: opts.intensity ?? DEFAULT_INTENSITY,
       clock,
       log,
-      children: [this.configChild(), this.sipChild(), this.webChild()].map((c) => this.faults.wrap(c)),
+      children: [this.configChild(), this.sip.sipChild(), this.sip.accountsChild(), this.webChild()].map((c) => this.faults.wrap(c)),
     });
     const restarts = this.metrics.counter('dialtone_supervisor_restarts_total', 'Restarts of supervised children, by child path');
     const faults = this.metrics.counter('dialtone_supervisor_faults_total', 'Faults of supervised children, by child path');
@@ -123,7 +138,7 @@ export class Appliance {
 
   /** The SIP port in use (the one first bound, kept across restarts of the SIP part). */
   get sipPort(): number {
-    return this.boundSipPort ?? this.opts.sipPort;
+    return this.sip.port;
   }
 
   healthy(): boolean {
@@ -144,7 +159,7 @@ export class Appliance {
       uptimeSeconds: Math.floor((clock.now() - this.startedAt) / 1000),
       healthy: this.healthy(),
       http: { port: this.httpPort },
-      sip: { port: this.sipPort },
+      sip: { port: this.sipPort, registrations: this.sip.registrations() },
       supervision: this.tree.status(),
     };
   }
@@ -165,24 +180,6 @@ export class Appliance {
             store.close();
           },
         };
-      },
-    };
-  }
-
-  private sipChild(): ChildSpec {
-    return {
-      id: 'sip',
-      start: async (ctx) => {
-        const stack = await SipStack.start({
-          port: this.sipPort,
-          clock: ctx.clock,
-          log: ctx.log,
-          metrics: this.metrics,
-          userAgent: `Dialtone/${VERSION}`,
-        });
-        this.boundSipPort = stack.ports[0]?.port;
-        ctx.log.info('SIP listening', { port: this.sipPort, transports: stack.ports.map((p) => p.protocol) });
-        return { stop: () => stack.stop() };
       },
     };
   }
