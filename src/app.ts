@@ -24,6 +24,7 @@ import type { AccountStatus } from './sip/ua/account-agent.js';
 import { Supervisor, type ChildSpec, type SupervisorStatus } from './supervisor/index.js';
 import { LoginLimiter } from './web/login-limiter.js';
 import { debugRoutes } from './web/routes/debug.js';
+import { sipTraceRoutes } from './web/routes/sip-trace.js';
 import { createWebServer } from './web/server.js';
 import { SessionStore } from './web/sessions.js';
 import { VERSION } from './version.js';
@@ -202,7 +203,7 @@ export class Appliance {
           logLevel: this.opts.log,
           metrics: this.metrics,
           status: () => this.status(),
-          plugins: this.opts.faultInjection ? [debugRoutes(this.faults)] : [],
+          plugins: [sipTraceRoutes(() => this.sip.traceSource()), ...(this.opts.faultInjection ? [debugRoutes(this.faults)] : [])],
         });
         server.server.on('error', (err) => ctx.fail(err));
         await server.listen({ port: this.httpPort, host: this.opts.httpHost });

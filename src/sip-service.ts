@@ -19,6 +19,7 @@ import { TraceBuffer } from './sip/trace/index.js';
 import { AccountAgent, type AccountStatus } from './sip/ua/account-agent.js';
 import { UserAgent, type NextHop } from './sip/ua/user-agent.js';
 import { Supervisor, type ChildSpec } from './supervisor/index.js';
+import type { SipTraceSource } from './web/routes/sip-trace.js';
 import type { Endpoint, TransportProtocol } from './sip/transport/types.js';
 
 export interface SipRuntimeOptions {
@@ -37,6 +38,8 @@ export class SipRuntime {
   stack: SipStack | undefined;
   ua: UserAgent | undefined;
   readonly trace: TraceBuffer;
+  /** Whether packets are kept in `trace` (on by default: bounded, and there when a ticket needs it). */
+  traceEnabled = true;
   readonly agents = new Map<string, AccountAgent>();
   private boundPort: number | undefined;
   private readonly dns: DnsClient;
@@ -50,6 +53,17 @@ export class SipRuntime {
 
   get port(): number {
     return this.boundPort ?? this.opts.port;
+  }
+
+  /** The trace as the web API reads and switches it. */
+  traceSource(): SipTraceSource {
+    const runtime = { enabled: (): boolean => this.traceEnabled, enable: (on: boolean): void => { this.traceEnabled = on; } };
+    return {
+      get enabled(): boolean { return runtime.enabled(); },
+      set enabled(on: boolean) { runtime.enable(on); },
+      lastMinutes: (n) => this.trace.lastMinutes(n),
+      clear: () => this.trace.clear(),
+    };
   }
 
   registrations(): AccountStatus[] {
@@ -93,7 +107,9 @@ export class SipRuntime {
           log: ctx.log,
           metrics: this.opts.metrics,
           userAgent: this.opts.userAgent,
-          packetSink: (p) => this.trace.add(p),
+          packetSink: (p) => {
+            if (this.traceEnabled) this.trace.add(p);
+          },
         });
         const bound = stack.local('udp');
         this.boundPort = bound?.port;
