@@ -79,6 +79,29 @@ test('100rel: no PRACK within 64·T1 → the UAS rejects the INVITE with 500', (
   assert.equal(a.ended[0]?.status, 500);
 });
 
+test('100rel: a 180 without SDP does not hold the 2xx back, and its late PRACK still gets 200 (RFC 3262 §3)', () => {
+  const { net, alice, bob } = pair();
+  const call = alice.call(bob, { extraHeaders: [['Require', '100rel']] });
+  net.settle();
+  const incoming = bob.incoming[0];
+  assert.ok(incoming);
+  // The PRACK is held back until after the 2xx has gone out (as SIPp sends it when we answer at once).
+  let dropped = false;
+  net.drop = (r) => {
+    if (dropped || r.message.kind !== 'request' || r.message.method !== 'PRACK') return false;
+    dropped = true;
+    return true;
+  };
+  incoming.ring();
+  incoming.answer();
+  net.settle();
+  assert.equal(resps(net, 200, 'INVITE').length >= 1, true);
+  net.settle(1000); // the PRACK's own retransmission arrives after the 2xx
+  assert.equal(resps(net, 481, 'PRACK').length, 0);
+  assert.equal(resps(net, 200, 'PRACK').length, 1);
+  assert.equal(call.state, 'confirmed');
+});
+
 test('a PRACK that matches nothing gets 481', () => {
   const { net, alice, bob } = pair();
   const call = alice.call(bob, { extraHeaders: [['Require', '100rel']] });

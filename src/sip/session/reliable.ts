@@ -13,6 +13,10 @@
  *   method; "If the PRACK does not match any unacknowledged reliable provisional response,
  *   the UAS MUST respond to the PRACK with a 481 response."
  * - A 2xx may not be sent while a reliable provisional carrying SDP is unacknowledged.
+ *   Without SDP the final response may go first (§3: "The UAS MAY send a final response
+ *   to the initial request before having received PRACKs for all unacknowledged reliable
+ *   provisional responses"); the provisional then stops being retransmitted but stays
+ *   unacknowledged, so its PRACK, when it comes, still gets 200 (SIPp, PJSIP expect it).
  */
 import { randomInt } from 'node:crypto';
 import type { SipResponse } from '../message/index.js';
@@ -29,6 +33,8 @@ interface Outstanding {
 export class ReliableProvisionals {
   private nextRSeq = randomInt(1, 2 ** 20);
   private outstanding: Outstanding | undefined;
+  /** RSeq of a provisional left unacknowledged when the final response went out. */
+  private lateRSeq: number | undefined;
   private readonly queue: { res: SipResponse; hasSdp: boolean }[] = [];
   private readonly waiting: (() => void)[] = [];
 
@@ -70,7 +76,12 @@ export class ReliableProvisionals {
   prack(rack: string | undefined): boolean {
     const r = parseRAck(rack);
     const o = this.outstanding;
-    if (r === undefined || o === undefined) return false;
+    if (r === undefined) return false;
+    if (o === undefined) {
+      const late = r.rseq === this.lateRSeq && r.cseq === this.inviteSeq && r.method.toUpperCase() === 'INVITE';
+      if (late) this.lateRSeq = undefined;
+      return late;
+    }
     if (r.rseq !== o.rseq || r.cseq !== this.inviteSeq || r.method.toUpperCase() !== 'INVITE') return false;
     o.retransmitter.stop();
     this.outstanding = undefined;
@@ -87,6 +98,7 @@ export class ReliableProvisionals {
   }
 
   stop(): void {
+    this.lateRSeq = this.outstanding?.rseq;
     this.outstanding?.retransmitter.stop();
     this.outstanding = undefined;
     this.queue.length = 0;
