@@ -14,6 +14,7 @@ import type { MetricsRegistry } from './metrics/registry.js';
 import { cacheSeconds, localAddressFor, resolveServerWithTtl, systemDnsClient, type DnsClient } from './sip/resolve/index.js';
 import type { Clock } from './clock.js';
 import type { PolicyAccount } from './sip/policy/index.js';
+import { SessionRouter } from './sip/session/index.js';
 import { SipStack } from './sip/stack/sip-stack.js';
 import { TraceBuffer } from './sip/trace/index.js';
 import { AccountAgent, type AccountStatus } from './sip/ua/account-agent.js';
@@ -123,6 +124,7 @@ export class SipRuntime {
           defaultAddress: bound !== undefined && bound.address !== '::' && bound.address !== '0.0.0.0' ? bound.address : '127.0.0.1',
           policyAccounts: () => this.policyAccounts(),
         });
+        ua.setDialogLayer(new SessionRouter(ua, {}, { findInviteTx: (cancel) => stack.layer.findInviteFor(cancel) }));
         stack.setCore(ua);
         this.stack = stack;
         this.ua = ua;
