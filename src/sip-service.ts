@@ -124,13 +124,15 @@ export class SipRuntime {
           defaultAddress: bound !== undefined && bound.address !== '::' && bound.address !== '0.0.0.0' ? bound.address : '127.0.0.1',
           policyAccounts: () => this.policyAccounts(),
         });
-        ua.setDialogLayer(new SessionRouter(ua, {}, { findInviteTx: (cancel) => stack.layer.findInviteFor(cancel) }));
+        const router = new SessionRouter(ua, {}, { findInviteTx: (cancel) => stack.layer.findInviteFor(cancel) });
+        ua.setDialogLayer(router);
         stack.setCore(ua);
         this.stack = stack;
         this.ua = ua;
         ctx.log.info('SIP listening', { port: this.port, transports: stack.ports.map((p) => p.protocol) });
         return {
           stop: async () => {
+            router.dispose();
             stack.setCore(undefined);
             if (this.ua === ua) this.ua = undefined;
             if (this.stack === stack) this.stack = undefined;

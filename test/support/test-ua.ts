@@ -104,6 +104,7 @@ export async function startTestUa(opts: TestUaOptions = {}): Promise<TestUa> {
     stop: async () => {
       for (const s of router.sessions()) s.hangup();
       await Promise.all(agents.map((a) => a.stop().then(() => a.dispose())));
+      router.dispose();
       await stack.stop();
     },
   };

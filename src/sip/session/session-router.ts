@@ -17,6 +17,7 @@
  * retransmissions of 2xx, ACK and BYE still find it.
  */
 import { createResponse, newTag, type SipRequest, type SipResponse } from '../message/index.js';
+import type { Timer } from '../../clock.js';
 import type { Endpoint } from '../transport/types.js';
 import type { UaHost } from '../ua/host.js';
 import type { ServerTx } from './core.js';
@@ -48,6 +49,7 @@ function keyOf(callId: string, localTag: string): string {
 
 export class SessionRouter {
   private readonly live = new Map<string, InviteSession>();
+  private readonly lingering = new Set<Timer>();
 
   constructor(
     private readonly host: UaHost,
@@ -59,12 +61,22 @@ export class SessionRouter {
     const key = keyOf(session.callId, session.localTag);
     this.live.set(key, session);
     const forget = (): void => {
-      this.host.clock.setTimer(this.opts.lingerMs ?? 32_000, () => {
+      const timer = this.host.clock.setTimer(this.opts.lingerMs ?? 32_000, () => {
+        this.lingering.delete(timer);
         if (this.live.get(key) === session) this.live.delete(key);
       });
+      this.lingering.add(timer);
     };
     if (session.isTerminated) forget();
     else session.once('ended', forget);
+  }
+
+  /** Hangs up every live session and forgets them all, timers included (when the stack stops). */
+  dispose(): void {
+    for (const s of this.live.values()) if (!s.isTerminated) s.hangup();
+    for (const t of this.lingering) this.host.clock.cancelTimer(t);
+    this.lingering.clear();
+    this.live.clear();
   }
 
   /** Sessions not yet forgotten (including ended ones absorbing retransmissions). */
