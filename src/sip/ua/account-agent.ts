@@ -123,7 +123,7 @@ export class AccountAgent extends EventEmitter<{ status: [AccountStatus] }> {
       if (!this.running) return;
       const message = toError(err).message;
       this.log.warn('account server could not be resolved', { server: a.server, err: message });
-      this.update({ state: 'failed', error: `server not found: ${message}`, nextAttemptAt: this.at(RESOLVE_RETRY_MS) });
+      this.update({ state: 'failed', error: message, nextAttemptAt: this.at(RESOLVE_RETRY_MS) });
       this.schedule(RESOLVE_RETRY_MS, () => void this.resolveAndRegister());
       return;
     }
