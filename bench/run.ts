@@ -10,6 +10,7 @@ import { benchDsp } from './audio-dsp.js';
 import { benchDtmf } from './audio-dtmf.js';
 import { benchEcho } from './audio-echo.js';
 import { benchTones } from './audio-tones.js';
+import { benchSipCalls } from './sip-calls.js';
 import { benchSipParse } from './sip-parse.js';
 import { benchStartup } from './startup.js';
 
@@ -24,6 +25,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   dsp: benchDsp,
   alsa: benchAlsa,
   'sip-parse': benchSipParse,
+  'sip-calls': benchSipCalls,
 };
 
 const wanted = process.argv.slice(2);
