@@ -19,11 +19,11 @@ import type { Logger } from '../../log.js';
 import type { DigestSession } from '../auth/index.js';
 import { buildAck, buildInDialogRequest, nextLocalSeq, type Dialog } from '../dialog/index.js';
 import { createResponse, formatUri, type SipMessage, type SipRequest, type SipResponse } from '../message/index.js';
-import { SdpSession, type LocalMediaCapabilities, type NegotiatedMedia } from '../sdp/index.js';
+import { SdpError, SdpSession, type LocalMediaCapabilities, type NegotiatedMedia } from '../sdp/index.js';
 import type { ServerTransaction } from '../transaction/index.js';
 import type { Endpoint } from '../transport/types.js';
 import type { UaHost } from '../ua/host.js';
-import { ALLOW, SUPPORTED } from './headers.js';
+import { ALLOW, SUPPORTED, sdpBody } from './headers.js';
 import { SessionTimerClock } from './session-timer.js';
 import {
   DEFAULT_SESSION_TIMER, type CommonSessionOptions, type EndInfo, type RemoteIdentity, type SessionEvents,
@@ -179,6 +179,22 @@ export class SessionCore extends EventEmitter<SessionEvents> {
   }
 
   /** Records the media of a completed offer/answer; 'media' is emitted when it changed. */
+  /**
+   * Reads the SDP answer an ACK carries for the offer we put in a 2xx (offerless INVITE or
+   * re-INVITE, RFC 3264 §5); a missing or unacceptable one ends the call with a BYE.
+   * False when it did.
+   */
+  takeAnswerFromAck(ack: SipRequest): boolean {
+    const body = sdpBody(ack);
+    const media = body === undefined ? new SdpError(400, 'the ACK carries no SDP answer') : this.sdp.receiveAnswer(body);
+    if (media instanceof SdpError) {
+      this.sendBye({ by: 'local', cause: 'media-failed', status: media.status, reason: media.message });
+      return false;
+    }
+    this.setMedia(media);
+    return true;
+  }
+
   setMedia(media: NegotiatedMedia): void {
     const changed = JSON.stringify(media) !== JSON.stringify(this.negotiated);
     this.negotiated = media;

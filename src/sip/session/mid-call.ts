@@ -175,15 +175,7 @@ export class MidCall {
     if (pending === undefined || cseqOf(ack)?.seq !== pending.cseq) return false;
     pending.twoxx.stop();
     this.inInvite = undefined;
-    if (pending.offerless) {
-      const body = sdpBody(ack);
-      const media = body === undefined ? new SdpError(400, 'the ACK carries no SDP answer') : core.sdp.receiveAnswer(body);
-      if (media instanceof SdpError) {
-        core.sendBye({ by: 'local', cause: 'media-failed', status: media.status, reason: media.message });
-        return true;
-      }
-      core.setMedia(media);
-    }
+    if (pending.offerless && !core.takeAnswerFromAck(ack)) return true;
     this.drain();
     return true;
   }

@@ -156,15 +156,7 @@ export class UasInvite {
     if (cseqOf(ack)?.seq !== this.inviteSeq || this.twoxx === undefined) return false;
     if (!this.twoxx.active) return true; // a repeated ACK
     this.twoxx.stop();
-    if (this.offerless) {
-      const body = sdpBody(ack);
-      const media = body === undefined ? new SdpError(400, 'the ACK carries no SDP answer') : core.sdp.receiveAnswer(body);
-      if (media instanceof SdpError) {
-        core.sendBye({ by: 'local', cause: 'media-failed', status: media.status, reason: media.message });
-        return true;
-      }
-      core.setMedia(media);
-    }
+    if (this.offerless && !core.takeAnswerFromAck(ack)) return true;
     if (this.byeAfterAck) core.sendBye(core.ending ?? { by: 'local', cause: 'normal' });
     return true;
   }
