@@ -58,10 +58,11 @@ export class SipRuntime {
 
   /** The trace as the web API reads and switches it. */
   traceSource(): SipTraceSource {
-    const runtime = { enabled: (): boolean => this.traceEnabled, enable: (on: boolean): void => { this.traceEnabled = on; } };
     return {
-      get enabled(): boolean { return runtime.enabled(); },
-      set enabled(on: boolean) { runtime.enable(on); },
+      isEnabled: () => this.traceEnabled,
+      setEnabled: (on) => {
+        this.traceEnabled = on;
+      },
       lastMinutes: (n) => this.trace.lastMinutes(n),
       clear: () => this.trace.clear(),
     };

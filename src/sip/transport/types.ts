@@ -33,6 +33,11 @@ export function formatEndpoint(e: Endpoint): string {
   return `${e.protocol}:${host}:${e.port}`;
 }
 
+/** A host as it goes into a URI or a Via sent-by: an IPv6 address in brackets (RFC 3261 §25.1). */
+export function uriHost(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
 /** Strips the IPv4-mapped IPv6 prefix a dual-stack socket reports (::ffff:192.0.2.1 → 192.0.2.1). */
 export function plainAddress(address: string): string {
   return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;

@@ -150,7 +150,7 @@ export class AccountAgent extends EventEmitter<{ status: [AccountStatus] }> {
     if (!this.running) return;
     const agent = new RegistrationAgent({
       account: {
-        id: a.id, username: a.username, password: a.password, domain: domainOf(a.server),
+        id: a.id, username: a.username, password: a.password, domain: a.server,
         ...(a.authUsername !== undefined ? { authUsername: a.authUsername } : {}),
         ...(a.displayName !== undefined ? { displayName: a.displayName } : {}),
       },
@@ -242,9 +242,4 @@ export function parseHostPort(text: string, transport: TransportProtocol | undef
     ...(transport !== undefined ? { transport } : {}),
     secure: transport === 'tls',
   };
-}
-
-/** The domain of the address of record: the server as configured (with its port when one was given). */
-export function domainOf(server: string): string {
-  return server;
 }

@@ -22,7 +22,7 @@ import { toError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import { createResponse, newBranch, serializeMessage, type SipMessage, type SipRequest, type SipResponse } from '../message/index.js';
 import type { ClientTransaction, ClientTU, TransactionLayer } from '../transaction/index.js';
-import { UDP_SWITCH_THRESHOLD, formatEndpoint, type Endpoint, type TransportProtocol } from '../transport/types.js';
+import { UDP_SWITCH_THRESHOLD, formatEndpoint, uriHost, type Endpoint, type TransportProtocol } from '../transport/types.js';
 import type { OutgoingRequest } from './host.js';
 
 export interface OutgoingDeps {
@@ -172,8 +172,7 @@ export class Outgoing implements OutgoingRequest {
   private withVia(protocol: TransportProtocol, sentBy: { host: string; port: number }): SipRequest {
     const headers = this.request.headers.clone();
     headers.remove('Via');
-    const host = sentBy.host.includes(':') && !sentBy.host.startsWith('[') ? `[${sentBy.host}]` : sentBy.host;
-    headers.prepend('Via', `SIP/2.0/${protocol.toUpperCase()} ${host}:${sentBy.port};branch=${newBranch()};rport`);
+    headers.prepend('Via', `SIP/2.0/${protocol.toUpperCase()} ${uriHost(sentBy.host)}:${sentBy.port};branch=${newBranch()};rport`);
     return { ...this.request, headers };
   }
 

@@ -22,7 +22,7 @@ import type { Logger } from '../../log.js';
 import { DigestSession } from '../auth/index.js';
 import { createRequest, formatUri, newBranch, newCallId, newTag, parseUri, type SipMessage, type SipRequest, type SipResponse, type SipUri } from '../message/index.js';
 import type { ClientTU, TransactionLayer } from '../transaction/index.js';
-import type { Endpoint, TransportProtocol } from '../transport/types.js';
+import { uriHost, type Endpoint, type TransportProtocol } from '../transport/types.js';
 import {
   AUTH_FAILURE_RETRY_MS, backoffDelayMs, grantedExpiresS, minExpiresS, refreshDelayMs, retryAfterS,
 } from './registration-policy.js';
@@ -111,8 +111,7 @@ export class RegistrationAgent extends EventEmitter<{ state: [RegistrationStatus
     this.log = opts.log.child({ component: 'registration', account: opts.account.id });
     this.requestedS = opts.expiresS ?? 3600;
     this.callId = newCallId(opts.contact.host.replace(/^\[|\]$/g, ''));
-    const host = opts.contact.host.includes(':') && !opts.contact.host.startsWith('[') ? `[${opts.contact.host}]` : opts.contact.host;
-    this.contactText = `sip:${opts.account.username}@${host}:${opts.contact.port};transport=${opts.contact.transport}`;
+    this.contactText = `sip:${opts.account.username}@${uriHost(opts.contact.host)}:${opts.contact.port};transport=${opts.contact.transport}`;
     const parsed = parseUri(this.contactText);
     if (!parsed.ok) throw new Error(`bad contact URI ${this.contactText}: ${parsed.error.message}`);
     this.contactUri = parsed.value;
@@ -182,13 +181,12 @@ export class RegistrationAgent extends EventEmitter<{ state: [RegistrationStatus
     const { account, contact, userAgent } = this.opts;
     const aor = `sip:${account.username}@${account.domain}`;
     const name = account.displayName !== undefined ? `"${account.displayName.replace(/["\\]/g, '\\$&')}" ` : '';
-    const sentBy = contact.host.includes(':') && !contact.host.startsWith('[') ? `[${contact.host}]` : contact.host;
     this.cseq++;
     return createRequest({
       method: 'REGISTER',
       uri: `sip:${account.domain}`,
       headers: [
-        ['Via', `SIP/2.0/${contact.transport.toUpperCase()} ${sentBy}:${contact.port};branch=${newBranch()};rport`],
+        ['Via', `SIP/2.0/${contact.transport.toUpperCase()} ${uriHost(contact.host)}:${contact.port};branch=${newBranch()};rport`],
         ['Max-Forwards', '70'],
         ['From', `${name}<${aor}>;tag=${this.fromTag}`],
         ['To', `${name}<${aor}>`],

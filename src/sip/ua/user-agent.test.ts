@@ -4,7 +4,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { SystemClock } from '../../clock.js';
 import { MemoryLogger } from '../../log.js';
 import { MetricsRegistry } from '../../metrics/registry.js';
-import { parseMessage, type SipResponse } from '../message/index.js';
+import { createResponse, parseMessage, type SipResponse } from '../message/index.js';
 import type { PolicyAccount } from '../policy/index.js';
 import { localAddressFor } from '../resolve/index.js';
 import { SipStack } from '../stack/sip-stack.js';
@@ -29,7 +29,7 @@ async function withUa(accounts: PolicyAccount[], fn: (rig: Rig) => Promise<void>
   const invites: IncomingInvite[] = [];
   ua.onInvite((i) => {
     invites.push(i);
-    i.tx.respond({ ...parseResponseTemplate(i), status: 486, reason: 'Busy Here' });
+    i.tx.respond(createResponse(i.request, 486, undefined, { toTag: 't1' }));
   });
   const client: Socket = createSocket('udp4');
   await new Promise<void>((r) => client.bind(0, '127.0.0.1', () => r()));
@@ -53,14 +53,6 @@ async function withUa(accounts: PolicyAccount[], fn: (rig: Rig) => Promise<void>
     client.close();
     await stack.stop();
   }
-}
-
-function parseResponseTemplate(i: IncomingInvite): SipResponse {
-  const headers = i.request.headers.clone();
-  for (const name of ['Contact', 'Content-Type', 'Max-Forwards', 'Content-Length']) headers.remove(name);
-  const to = headers.get('To') ?? '';
-  headers.set('To', `${to};tag=t1`);
-  return { kind: 'response', status: 486, reason: 'Busy Here', version: 'SIP/2.0', headers, body: Buffer.alloc(0) };
 }
 
 let seq = 0;

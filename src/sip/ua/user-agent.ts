@@ -18,12 +18,12 @@ import { EventEmitter } from 'node:events';
 import type { Clock } from '../../clock.js';
 import { toError } from '../../errors.js';
 import type { Logger } from '../../log.js';
-import { checkRequest, createResponse, newTag, uriParam, type SipMessage, type SipRequest, type SipResponse, type SipUri } from '../message/index.js';
+import { checkRequest, createResponse, newBranch, newTag, uriParam, type SipMessage, type SipRequest, type SipResponse, type SipUri } from '../message/index.js';
 import { parseMessageSummary, type MessageSummary } from '../mwi/index.js';
 import { decideInbound, SourceRateLimiter, type InboundDecision, type PolicyAccount } from '../policy/index.js';
 import type { SipCore } from '../stack/sip-stack.js';
 import type { ClientTU, ServerTransaction, TransactionLayer } from '../transaction/index.js';
-import { formatEndpoint, plainAddress, type Endpoint, type TransportProtocol } from '../transport/types.js';
+import { formatEndpoint, plainAddress, uriHost, type Endpoint, type TransportProtocol } from '../transport/types.js';
 import type { OutgoingRequest, UaHost } from './host.js';
 import { Outgoing } from './outgoing.js';
 
@@ -139,9 +139,8 @@ export class UserAgent extends EventEmitter<UserAgentEvents> implements UaHost, 
 
   contactUri(user: string, transport: TransportProtocol): string {
     const port = this.opts.stack.local(transport === 'tls' ? 'tls' : transport)?.port ?? this.opts.stack.local('udp')?.port ?? 5060;
-    const host = this.advertised.includes(':') ? `[${this.advertised}]` : this.advertised;
     const userPart = user === '' ? '' : `${user}@`;
-    return `sip:${userPart}${host}:${port};transport=${transport}`;
+    return `sip:${userPart}${uriHost(this.advertised)}:${port};transport=${transport}`;
   }
 
   sendRequest(request: SipRequest, tu: ClientTU<SipMessage, Endpoint>): OutgoingRequest {
@@ -158,7 +157,7 @@ export class UserAgent extends EventEmitter<UserAgentEvents> implements UaHost, 
 
   sendAck(ack: SipRequest): void {
     const via = (host: string, port: number, protocol: TransportProtocol): string =>
-      `SIP/2.0/${protocol.toUpperCase()} ${host.includes(':') ? `[${host}]` : host}:${port};branch=z9hG4bK${newTag()}${newTag()};rport`;
+      `SIP/2.0/${protocol.toUpperCase()} ${uriHost(host)}:${port};branch=${newBranch()};rport`;
     Promise.resolve()
       .then(() => this.opts.resolve(nextHopOf(ack)))
       .then(async (targets) => {

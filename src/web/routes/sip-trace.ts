@@ -14,7 +14,8 @@ import { HttpError } from '../http-error.js';
 import { objectBody } from './body.js';
 
 export interface SipTraceSource {
-  enabled: boolean;
+  isEnabled(): boolean;
+  setEnabled(on: boolean): void;
   lastMinutes(minutes: number): TraceRecord[];
   clear(): void;
 }
@@ -43,14 +44,14 @@ export function sipTraceRoutes(trace: () => SipTraceSource): (app: FastifyInstan
         .header('content-disposition', `attachment; filename="dialtone-sip-${stamp}.pcap"`)
         .send(writePcap(records));
     });
-    app.get('/api/sip/trace/settings', async () => ({ enabled: trace().enabled }));
+    app.get('/api/sip/trace/settings', async () => ({ enabled: trace().isEnabled() }));
     app.put('/api/sip/trace/settings', async (req) => {
       const body = objectBody(req.body);
       if (typeof body.enabled !== 'boolean') throw new HttpError(400, 'invalid', 'enabled must be true or false', { enabled: 'must be a boolean' });
       const t = trace();
-      t.enabled = body.enabled;
+      t.setEnabled(body.enabled);
       if (!body.enabled) t.clear();
-      return { enabled: t.enabled };
+      return { enabled: t.isEnabled() };
     });
   };
 }
