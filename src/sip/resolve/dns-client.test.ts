@@ -33,8 +33,8 @@ test('A and AAAA with TTLs, SRV and NAPTR records are read through node:dns', ()
     assert.deepEqual(await dns.resolveNaptr('example.net'), [{ order: 10, preference: 20, flags: 'S', service: 'SIP+D2U', regexp: '', replacement: '_sip._udp.example.net' }]);
     // The whole RFC 3263 chain over the wire.
     assert.deepEqual(await resolveServer({ host: 'example.net' }, { dns, supported: ['udp', 'tcp'] }), [
-      { protocol: 'udp', address: '192.0.2.1', port: 5070 },
-      { protocol: 'udp', address: '2001:db8::1', port: 5070 },
+      { protocol: 'udp', address: '192.0.2.1', port: 5070, serverName: 'example.net' },
+      { protocol: 'udp', address: '2001:db8::1', port: 5070, serverName: 'example.net' },
     ]);
   }));
 

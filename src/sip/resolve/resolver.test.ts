@@ -12,8 +12,10 @@ function ep(protocol: TransportProtocol, address: string, port: number): Endpoin
   return { protocol, address, port };
 }
 
-function run(dns: FakeDns, target: ResolveTarget, supported: readonly TransportProtocol[] = ALL, random = sequence(0)): Promise<Endpoint[]> {
-  return resolveServer(target, { dns, supported, random });
+/** The endpoints without their serverName (checked on its own below). */
+async function run(dns: FakeDns, target: ResolveTarget, supported: readonly TransportProtocol[] = ALL, random = sequence(0)): Promise<Endpoint[]> {
+  const found = await resolveServer(target, { dns, supported, random });
+  return found.map(({ serverName: _serverName, ...e }) => e);
 }
 
 async function rejectsWith(p: Promise<unknown>, code: string, message: RegExp | string): Promise<ResolveError> {
@@ -90,7 +92,8 @@ test('NAPTR → SRV → A and AAAA: targets in SRV order, A before AAAA for each
     .addAaaa('main.voip.example.org', '2001:db8::1', 120)
     .addA('backup.voip.example.org', '198.51.100.2', 900);
   const r = await resolveServerWithTtl({ host: 'voip.example.org' }, { dns, supported: ['udp'], random: sequence(0) });
-  assert.deepEqual(r.endpoints, [ep('udp', '198.51.100.1', 5080), ep('udp', '2001:db8::1', 5080), ep('udp', '198.51.100.2', 5070)]);
+  const named = (e: Endpoint): Endpoint => ({ ...e, serverName: 'voip.example.org' });
+  assert.deepEqual(r.endpoints, [ep('udp', '198.51.100.1', 5080), ep('udp', '2001:db8::1', 5080), ep('udp', '198.51.100.2', 5070)].map(named));
   assert.equal(r.ttl, 120, 'the smallest address TTL');
   assert.deepEqual(dns.queries.slice(0, 2), ['NAPTR voip.example.org', 'SRV _sip._udp.voip.example.org']);
 });
@@ -211,4 +214,14 @@ test('a transport the URI needs but we do not run: unsupported_transport', async
   await rejectsWith(run(dns, { host: 'sip.example.net', secure: true }, ['udp', 'tcp']), 'unsupported_transport', 'sip.example.net needs TLS, which is not enabled');
   await rejectsWith(run(dns, { host: '192.0.2.1', transport: 'tcp' }, ['udp']), 'unsupported_transport', /TCP/);
   await rejectsWith(run(dns, { host: '192.0.2.1', transport: 'udp', secure: true }), 'unsupported_transport', /sips: address cannot use UDP/);
+});
+
+test('every endpoint of a name carries the SIP domain as serverName, not the SRV target (RFC 5922 §4); numeric hosts carry none', async () => {
+  const dns = new FakeDns()
+    .addSrv('_sips._tcp.example.net', 0, 0, 5061, 'tls1.provider.example')
+    .addA('tls1.provider.example', '192.0.2.7');
+  const found = await resolveServer({ host: 'Example.NET', secure: true }, { dns, supported: ALL });
+  assert.deepEqual(found, [{ protocol: 'tls', address: '192.0.2.7', port: 5061, serverName: 'example.net' }]);
+  const numeric = await resolveServer({ host: '192.0.2.7', transport: 'tls' }, { dns, supported: ALL });
+  assert.equal(numeric[0]?.serverName, undefined);
 });

@@ -183,7 +183,9 @@ export async function resolveServerWithTtl(target: ResolveTarget, deps: ResolveD
   const host = stripBrackets(target.host.trim()).replace(/\.$/, '').toLowerCase();
   const secure = target.secure === true;
   const lookup = new Lookup(deps);
-  const endpoints = dedupe(await locate(host, target, secure, deps, lookup));
+  const found = dedupe(await locate(host, target, secure, deps, lookup));
+  // RFC 5922 §4: a TLS server is checked against the domain that was resolved, not the SRV target.
+  const endpoints = isIP(host) === 0 ? found.map((e) => ({ ...e, serverName: host })) : found;
   if (endpoints.length > 0) return { endpoints, ttl: lookup.minTtl };
 
   const failure = lookup.failures[0];

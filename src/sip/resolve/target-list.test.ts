@@ -6,7 +6,7 @@ import { ResolveError } from './errors.js';
 import { cacheSeconds, FailoverTargets } from './target-list.js';
 import { FakeDns, sequence } from './test-support/fake-dns.js';
 
-const ep = (address: string, port = 5060): Endpoint => ({ protocol: 'udp', address, port });
+const ep = (address: string, port = 5060): Endpoint => ({ protocol: 'udp', address, port, serverName: 'example.com' });
 
 function threeServers(ttl?: number): FakeDns {
   return new FakeDns()
@@ -98,6 +98,6 @@ test('a failed re-resolution keeps the old list and reports the error', async ()
   clock.advance(60_000);
   dns.fail('A', 'pbx.example.net', 'ETIMEOUT').fail('AAAA', 'pbx.example.net', 'ETIMEOUT');
   await assert.rejects(t.refresh(), (err: unknown) => err instanceof ResolveError && err.code === 'dns_failed' && /not answering/.test(err.message));
-  assert.deepEqual(t.endpoints, [ep('192.0.2.50')]);
-  assert.deepEqual(t.current(), ep('192.0.2.50'));
+  assert.deepEqual(t.endpoints, [{ ...ep('192.0.2.50'), serverName: 'pbx.example.net' }]);
+  assert.deepEqual(t.current(), { ...ep('192.0.2.50'), serverName: 'pbx.example.net' });
 });

@@ -119,3 +119,39 @@ test('TLS: verified against the configured CA; an unknown certificate is refused
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('TLS: the certificate is checked against the endpoint\'s SIP domain, failures say why, and new trust applies to the next connection', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dialtone-tls-'));
+  try {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', '/CN=pbx.example.test',
+      '-addext', 'subjectAltName=DNS:pbx.example.test', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+    const cert = readFileSync(join(dir, 'cert.pem'));
+    const key = readFileSync(join(dir, 'key.pem'));
+    const log = new MemoryLogger();
+    const server = await StreamTransport.open({ protocol: 'tls', port: 0, address: '127.0.0.1', log, tls: { cert, key } });
+    const client = await StreamTransport.open({ protocol: 'tls', port: 0, address: '127.0.0.1', log });
+    const at = (serverName: string): Endpoint => ({ protocol: 'tls', address: '127.0.0.1', port: server.local.port, serverName });
+    const refusal = async (dest: Endpoint): Promise<string> => {
+      try {
+        await client.send(OPTIONS(8), dest);
+      } catch (err) {
+        assert.ok(err instanceof TransportError);
+        return err.reason;
+      }
+      return assert.fail('the connection was accepted');
+    };
+    try {
+      assert.match(await refusal(at('pbx.example.test')), /certificate is not trusted/);
+      client.setTrust({ ca: cert });
+      assert.match(await refusal(at('other.example.test')), /certificate is not for other\.example\.test/);
+      const got = collect(server, 1);
+      await client.send(OPTIONS(9), at('pbx.example.test'));
+      assert.equal((await got)[0]?.bytes.toString(), OPTIONS(9).toString());
+    } finally {
+      await client.close();
+      await server.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -8,17 +8,18 @@
  * peer's certificate unless told otherwise.
  */
 import { createServer as createTcpServer, connect as tcpConnect, type Server, type Socket } from 'node:net';
-import { createServer as createTlsServer, connect as tlsConnect, type TLSSocket } from 'node:tls';
+import { createServer as createTlsServer, connect as tlsConnect, rootCertificates, type TLSSocket } from 'node:tls';
 import type { Logger } from '../../log.js';
 import { SipStreamFramer } from '../message/index.js';
 import { TransportError } from './errors.js';
+import { describeTlsFailure } from './tls-failure.js';
 import { plainAddress, type Endpoint, type SipTransport } from './types.js';
 
 export interface TlsOptions {
   /** PEM certificate and key this end presents (required to listen). */
   cert?: string | Buffer;
   key?: string | Buffer;
-  /** Extra CAs to trust (e.g. a PBX's own CA); the system store is used otherwise. */
+  /** Extra CAs to trust (e.g. a PBX's own CA), on top of the public roots Node ships. */
   ca?: string | Buffer | (string | Buffer)[];
   /** Default true: an unverifiable server certificate is refused. */
   verify?: boolean;
@@ -47,9 +48,11 @@ export class StreamTransport implements SipTransport {
   private readonly connections = new Map<string, Socket>();
   private readonly pending = new Map<string, Promise<Socket>>();
   private closed = false;
+  private trust: Pick<TlsOptions, 'ca' | 'verify'>;
 
   private constructor(private readonly server: Server, readonly local: Endpoint, private readonly opts: StreamTransportOptions) {
     this.protocol = opts.protocol;
+    this.trust = { ca: opts.tls?.ca, verify: opts.tls?.verify };
     server.on('error', (err) => opts.log.error('SIP stream listener error', { protocol: this.protocol, err: err.message }));
   }
 
@@ -97,6 +100,14 @@ export class StreamTransport implements SipTransport {
     };
   }
 
+  /**
+   * Which servers outgoing TLS connections trust from now on (extra CAs, verification on
+   * or off). Open connections keep going; the next connection uses the new settings.
+   */
+  setTrust(trust: Pick<TlsOptions, 'ca' | 'verify'>): void {
+    this.trust = { ca: trust.ca, verify: trust.verify };
+  }
+
   /** Open connections, for status pages and tests. */
   get connectionCount(): number {
     return this.connections.size;
@@ -125,16 +136,13 @@ export class StreamTransport implements SipTransport {
   private dial(dest: Endpoint): Promise<Socket> {
     return new Promise((resolve, reject) => {
       const timeoutMs = this.opts.connectTimeoutMs ?? 5000;
-      const tls = this.opts.tls;
-      const socket: Socket | TLSSocket =
-        this.protocol === 'tls'
-          ? tlsConnect({ host: dest.address, port: dest.port, ca: tls?.ca, cert: tls?.cert, key: tls?.key, rejectUnauthorized: tls?.verify !== false, servername: isIp(dest.address) ? undefined : dest.address })
-          : tcpConnect({ host: dest.address, port: dest.port });
+      const socket: Socket | TLSSocket = this.protocol === 'tls' ? this.tlsDial(dest) : tcpConnect({ host: dest.address, port: dest.port });
       const ready = this.protocol === 'tls' ? 'secureConnect' : 'connect';
       socket.setTimeout(timeoutMs);
       const fail = (err: Error & { code?: string }): void => {
         socket.destroy();
-        reject(new TransportError(`cannot connect: ${err.message}`, dest, err.code, { cause: err }));
+        const tlsWords = this.protocol === 'tls' ? describeTlsFailure(err.code, dest.serverName ?? dest.address) : undefined;
+        reject(new TransportError(tlsWords ?? `cannot connect: ${err.message}`, dest, err.code, { cause: err, explained: tlsWords !== undefined }));
       };
       socket.once('error', fail);
       socket.once('timeout', () => fail(Object.assign(new Error(`no connection within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })));
@@ -144,6 +152,24 @@ export class StreamTransport implements SipTransport {
         this.adopt(socket, dest);
         resolve(socket);
       });
+    });
+  }
+
+  /**
+   * A TLS connection that checks the server's certificate against the SIP domain it was
+   * resolved from (RFC 5922 §4), sent as SNI too; an address without a name is checked
+   * against the certificate's IP addresses.
+   */
+  private tlsDial(dest: Endpoint): TLSSocket {
+    const own = this.opts.tls;
+    const extra = this.trust.ca === undefined ? [] : Array.isArray(this.trust.ca) ? this.trust.ca : [this.trust.ca];
+    const name = dest.serverName ?? (isIp(dest.address) ? undefined : dest.address);
+    return tlsConnect({
+      host: dest.address, port: dest.port,
+      ...(extra.length > 0 ? { ca: [...rootCertificates, ...extra] } : {}),
+      cert: own?.cert, key: own?.key,
+      rejectUnauthorized: this.trust.verify !== false,
+      ...(name !== undefined ? { servername: name } : {}),
     });
   }
 

@@ -10,6 +10,12 @@ export interface Endpoint {
   protocol: TransportProtocol;
   address: string;
   port: number;
+  /**
+   * The SIP domain this address was resolved from (RFC 3263), when it was a name: TLS
+   * sends it as SNI and checks the server's certificate against it (RFC 5922 §4:
+   * the domain of the URI, not the SRV target).
+   */
+  serverName?: string;
 }
 
 export interface SipTransport {
