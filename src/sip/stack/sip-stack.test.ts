@@ -73,3 +73,20 @@ test('§8.2 refusals: unknown URI scheme 416, unknown Require 420 with Unsupport
     assert.match(bad.headers.get('Warning') ?? '', /^399 dialtone "/);
   });
 });
+
+test('TLS listens on the port asked for, or on another free one when that is taken', async () => {
+  const { createServer } = await import('node:net');
+  const busy = createServer();
+  await new Promise<void>((r) => busy.listen(0, '127.0.0.1', () => r()));
+  const taken = (busy.address() as { port: number }).port;
+  const log = new MemoryLogger();
+  const stack = await SipStack.start({ port: 0, address: '127.0.0.1', clock: new SystemClock(), log, metrics: new MetricsRegistry(), userAgent: 'Dialtone test', tls: { port: taken } });
+  try {
+    const tls = stack.local('tls');
+    assert.ok(tls !== undefined && tls.port !== 0 && tls.port !== taken, `TLS on ${String(tls?.port)}`);
+    assert.deepEqual(stack.ports.map((p) => p.protocol), ['udp', 'tcp', 'tls']);
+  } finally {
+    await stack.stop();
+    await new Promise<void>((r) => busy.close(() => r()));
+  }
+});

@@ -10,7 +10,8 @@ import type { Logger } from '../../log.js';
 import type { MetricsRegistry } from '../../metrics/registry.js';
 import { copyResponseHeaders, parseMessage, serializeMessage, type SipMessage, type SipRequest, type SipResponse } from '../message/index.js';
 import { TransactionLayer, type ServerTransaction } from '../transaction/index.js';
-import { StreamTransport } from '../transport/stream.js';
+import { TransportError } from '../transport/errors.js';
+import { StreamTransport, type TlsOptions } from '../transport/stream.js';
 import { formatEndpoint, type Endpoint, type SipTransport, type TransportProtocol } from '../transport/types.js';
 import { UdpTransport } from '../transport/udp.js';
 import { stampReceived } from './received.js';
@@ -26,6 +27,8 @@ export interface SipStackOptions {
   userAgent: string;
   /** Receives every packet in and out (the SIP trace); must not throw. */
   packetSink?: (packet: SipPacket) => void;
+  /** SIP over TLS: listens on `port` (0 = any; another free port when it is taken) with this identity. */
+  tls?: { port: number } & TlsOptions;
 }
 
 /** One SIP message on the wire, as the trace keeps it. */
@@ -54,6 +57,8 @@ export class SipStack {
   private readonly messages;
   private readonly dropped;
   private core: SipCore;
+  /** The last send failure by destination, cleared by the next successful send there. */
+  private readonly sendFailures = new Map<string, string>();
 
   private constructor(private readonly transports: SipTransport[], private readonly opts: SipStackOptions) {
     this.messages = opts.metrics.counter('dialtone_sip_messages_total', 'SIP messages by direction, kind (method or status class) and transport');
@@ -78,11 +83,13 @@ export class SipStack {
 
   static async start(opts: SipStackOptions): Promise<SipStack> {
     const udp = await UdpTransport.open({ port: opts.port, address: opts.address, log: opts.log, clock: opts.clock });
+    const open: SipTransport[] = [udp];
     try {
-      const tcp = await StreamTransport.open({ protocol: 'tcp', port: udp.local.port, address: opts.address, log: opts.log });
-      return new SipStack([udp, tcp], opts);
+      open.push(await StreamTransport.open({ protocol: 'tcp', port: udp.local.port, address: opts.address, log: opts.log }));
+      if (opts.tls !== undefined) open.push(await openTls(opts, opts.tls));
+      return new SipStack(open, opts);
     } catch (err) {
-      await udp.close();
+      await Promise.all(open.map((t) => t.close()));
       throw err;
     }
   }
@@ -94,6 +101,16 @@ export class SipStack {
   /** The listening endpoint of a transport, if the stack runs it. */
   local(protocol: TransportProtocol): Endpoint | undefined {
     return this.transports.find((t) => t.protocol === protocol)?.local;
+  }
+
+  /** Why the last send to `dest` failed, when the transport could say it in plain words (e.g. its TLS certificate). */
+  sendFailure(dest: Endpoint): string | undefined {
+    return this.sendFailures.get(formatEndpoint(dest));
+  }
+
+  /** Changes which servers outgoing TLS connections trust (see StreamTransport.setTrust). */
+  setTlsTrust(trust: Pick<TlsOptions, 'ca' | 'verify'>): void {
+    for (const t of this.transports) if (t instanceof StreamTransport && t.protocol === 'tls') t.setTrust(trust);
   }
 
   /** Installs the transaction user (the UA core); `undefined` restores the basic UAS core. */
@@ -153,10 +170,20 @@ export class SipStack {
     this.trace('out', message, dest);
     this.record('out', bytes, dest);
     this.messages.inc({ direction: 'out', kind: kindOf(message), transport: dest.protocol });
-    transport.send(bytes, dest).catch((err: unknown) => {
-      this.opts.log.warn('SIP send failed', { to: formatEndpoint(dest), err: err instanceof Error ? err.message : String(err) });
-      this.layer.transportError(message);
-    });
+    transport.send(bytes, dest).then(
+      () => {
+        if (this.sendFailures.size > 0) this.sendFailures.delete(formatEndpoint(dest));
+      },
+      (err: unknown) => {
+        const text = err instanceof Error ? err.message : String(err);
+        this.opts.log.warn('SIP send failed', { to: formatEndpoint(dest), err: text });
+        if (err instanceof TransportError && err.explained) {
+          if (this.sendFailures.size >= 256) this.sendFailures.clear();
+          this.sendFailures.set(formatEndpoint(dest), err.reason);
+        }
+        this.layer.transportError(message);
+      },
+    );
   }
 
   private record(direction: 'in' | 'out', bytes: Buffer, peer: Endpoint): void {
@@ -172,6 +199,19 @@ export class SipStack {
   private trace(direction: 'in' | 'out', message: SipMessage, peer: Endpoint): void {
     if (!this.opts.log.isEnabled('trace')) return;
     this.opts.log.trace('sip', { direction, peer: formatEndpoint(peer), message: serializeMessage(message).toString('utf8') });
+  }
+}
+
+/** The TLS listener on its port, or on any free port when that one is taken (the Contact says which). */
+async function openTls(opts: SipStackOptions, tls: { port: number } & TlsOptions): Promise<StreamTransport> {
+  const { port, ...identity } = tls;
+  const at = (p: number): Promise<StreamTransport> => StreamTransport.open({ protocol: 'tls', port: p, address: opts.address, log: opts.log, tls: identity });
+  try {
+    return await at(port);
+  } catch (err) {
+    if (port === 0 || !(err instanceof TransportError) || err.context.sysCode !== 'EADDRINUSE') throw err;
+    opts.log.warn('the SIP TLS port is taken; TLS listens on another port', { port });
+    return at(0);
   }
 }
 

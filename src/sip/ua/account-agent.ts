@@ -55,6 +55,8 @@ export interface AccountAgentOptions {
   localAddress(dest: Endpoint): Promise<string>;
   /** Our listening port for a transport. */
   localPort(protocol: TransportProtocol): number | undefined;
+  /** Why sending to an endpoint failed, when the transport knows (e.g. an untrusted TLS certificate). */
+  sendFailure?(dest: Endpoint): string | undefined;
 }
 
 /** Retry delay when the server name does not resolve. */
@@ -180,7 +182,8 @@ export class AccountAgent extends EventEmitter<{ status: [AccountStatus] }> {
       return;
     }
     if (s.state === 'registered') this.unreachable = 0;
-    const error = s.state === 'failed' ? plainWords(s) : undefined;
+    const transportWords = s.state === 'failed' && /transport/.test(s.reason ?? '') ? this.opts.sendFailure?.(target) : undefined;
+    const error = s.state === 'failed' ? transportWords ?? plainWords(s) : undefined;
     this.update({
       state: s.state === 'unregistered' ? 'stopped' : s.state,
       registrar: formatEndpoint(target),
