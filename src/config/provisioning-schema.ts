@@ -119,6 +119,18 @@ export const AdminSchema = Type.Object(
   { title: 'Admin', description: 'The admin password: give password or passwordHash.', additionalProperties: false },
 );
 
+export const SipTlsSchema = Type.Object(
+  {
+    verifyServer: Type.Optional(
+      Type.Boolean({ description: 'Check the certificate of a SIP server reached over TLS against the trusted CAs and its domain. Turn off only for a test server.', default: true }),
+    ),
+    trustedCertificates: Type.Optional(
+      Type.String({ description: 'PEM certificates of CAs to trust besides the public ones (e.g. a PBX\'s own CA), one after another.', maxLength: 65536 }),
+    ),
+  },
+  { title: 'SIP over TLS', description: 'How the box checks SIP servers it reaches over TLS.', additionalProperties: false },
+);
+
 export const ProvisioningDocumentSchema = Type.Object(
   {
     $schema: Type.Optional(Type.String({ description: 'Ignored: lets editors find this schema.' })),
@@ -130,6 +142,7 @@ export const ProvisioningDocumentSchema = Type.Object(
     accounts: Type.Optional(Type.Array(AccountSchema, { description: 'SIP accounts.', maxItems: 64 })),
     lines: Type.Optional(Type.Array(LineSchema, { description: 'Ports of the board.', maxItems: 16 })),
     dialPlan: Type.Optional(Type.Array(DialPlanRouteSchema, { description: 'Routes for outgoing calls, tried in order.', maxItems: 256 })),
+    sipTls: Type.Optional(SipTlsSchema),
   },
   {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -146,6 +159,7 @@ export type LineFeatures = Static<typeof LineFeaturesSchema>;
 export type Line = Static<typeof LineSchema>;
 export type DialPlanRoute = Static<typeof DialPlanRouteSchema>;
 export type AdminSection = Static<typeof AdminSchema>;
+export type SipTlsSettings = Static<typeof SipTlsSchema>;
 export type ProvisioningDocument = Static<typeof ProvisioningDocumentSchema>;
 
 /** The JSON Schema of the provisioning document, as committed in provisioning.schema.json. */

@@ -15,6 +15,7 @@ import { ProvisioningDocumentSchema, type Account, type ProvisioningDocument } f
 import { findProblems, type Section, type Snapshot } from './references.js';
 import { regionProblem } from './regions.js';
 import { schemaErrors } from './schema-errors.js';
+import { sipTlsProblems } from './sip-tls-check.js';
 import type { SettingsRepository } from './settings-repository.js';
 import type { ConfigSection } from './types.js';
 import { addError, mergeErrors, type FieldErrors } from './validate.js';
@@ -41,6 +42,7 @@ export function checkDocument(doc: unknown, stored?: Snapshot): ProvisioningDocu
     const problem = regionProblem(doc.region);
     if (problem !== undefined) addError(errors, 'region', problem);
   }
+  if (doc.sipTls !== undefined) mergeErrors(errors, sipTlsProblems(doc.sipTls), 'sipTls.');
   eachItem(doc.accounts, (a, i) => mergeErrors(errors, accountRules(a), `accounts[${i}].`));
   eachItem(doc.lines, (l, i) => mergeErrors(errors, lineRules(l), `lines[${i}].`));
   eachItem(doc.dialPlan, (r, i) => mergeErrors(errors, routeRules(r), `dialPlan[${i}].`));
@@ -94,6 +96,8 @@ export function exportDocument(parts: DocumentParts, opts: { includeSecrets: boo
     if (opts.includeSecrets && hash !== null) doc.admin = { passwordHash: hash };
     const region = parts.settings.storedRegion();
     if (region !== undefined) doc.region = region;
+    const sipTls = parts.settings.storedSipTls();
+    if (sipTls !== undefined) doc.sipTls = sipTls;
     const accounts = parts.accounts.list();
     doc.accounts = opts.includeSecrets ? accounts : accounts.map(withoutPassword);
     doc.lines = parts.lines.list();
@@ -114,6 +118,7 @@ export function importDocument(parts: DocumentParts, input: unknown): void {
     };
     if (adminHash !== undefined) changed('admin', parts.admin.applyHash(adminHash));
     if (doc.region !== undefined) changed('settings', parts.settings.applyRegion(doc.region));
+    if (doc.sipTls !== undefined) changed('settings', parts.settings.applySipTls(doc.sipTls));
     if (doc.accounts !== undefined) changed('accounts', parts.accounts.replaceAll(doc.accounts));
     if (doc.lines !== undefined) changed('lines', parts.lines.replaceAll(doc.lines));
     if (doc.dialPlan !== undefined) changed('dialPlan', parts.dialPlan.replaceAll(doc.dialPlan));

@@ -1,0 +1,36 @@
+/**
+ * Checks of the SIP TLS settings beyond their JSON shape: every PEM block of the
+ * trusted certificates must be an X.509 certificate Node can read, so a pasted
+ * private key or a damaged certificate is refused with its position, not found
+ * later as a failed TLS connection.
+ */
+import { X509Certificate } from 'node:crypto';
+import type { FieldErrors } from './validate.js';
+
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g;
+
+/** Field errors (relative paths: `trustedCertificates`) for a SIP TLS settings object. */
+export function sipTlsProblems(value: unknown): FieldErrors {
+  const errors: FieldErrors = {};
+  if (typeof value !== 'object' || value === null) return errors;
+  const pem = (value as { trustedCertificates?: unknown }).trustedCertificates;
+  if (typeof pem !== 'string') return errors;
+  const blocks = [...pem.matchAll(PEM_BLOCK)];
+  if (blocks.length === 0) {
+    errors.trustedCertificates = 'must hold PEM certificates (-----BEGIN CERTIFICATE----- … -----END CERTIFICATE-----)';
+    return errors;
+  }
+  for (const [i, block] of blocks.entries()) {
+    if (block[1] !== 'CERTIFICATE') {
+      errors.trustedCertificates = `block ${i + 1} is a ${block[1]?.toLowerCase() ?? 'PEM block'}, not a certificate`;
+      return errors;
+    }
+    try {
+      new X509Certificate(block[0]);
+    } catch {
+      errors.trustedCertificates = `certificate ${i + 1} cannot be read`;
+      return errors;
+    }
+  }
+  return errors;
+}
