@@ -10,6 +10,7 @@
  *   ├─ accounts one child per enabled SIP account (server lookup, registration)
  *   └─ web      the HTTP API and page (takes the current store when it starts)
  */
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from './clock.js';
 import type { DnsClient } from './sip/resolve/index.js';
@@ -94,6 +95,7 @@ export class Appliance {
       userAgent: `Dialtone/${VERSION}`,
       store: () => this.store,
       ...(opts.dns !== undefined ? { dns: opts.dns } : {}),
+      tlsDir: join(opts.dataDir, 'tls'),
     }, clock);
     this.tree = new Supervisor({
       id: 'dialtone',

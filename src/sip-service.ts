@@ -1,6 +1,7 @@
 /**
  * The SIP side of the appliance as supervised parts:
- *   sip       the stack (UDP+TCP), the user agent core and the SIP trace
+ *   sip       the stack (UDP+TCP on the SIP port, TLS on the next), the user agent core
+ *             and the SIP trace
  *   accounts  a supervisor with one child per enabled account ("account:<id>"), each an
  *             AccountAgent that resolves the server and keeps the registration; a change
  *             to an account restarts only that child (a new password re-registers that
@@ -15,7 +16,9 @@ import { cacheSeconds, localAddressFor, resolveServerWithTtl, systemDnsClient, t
 import type { Clock } from './clock.js';
 import type { PolicyAccount } from './sip/policy/index.js';
 import { SessionRouter } from './sip/session/index.js';
-import { SipStack } from './sip/stack/sip-stack.js';
+import { SipStack, type SipStackOptions } from './sip/stack/sip-stack.js';
+import { loadOrCreateTlsIdentity } from './sip/transport/tls-identity.js';
+import type { Logger } from './log.js';
 import { TraceBuffer } from './sip/trace/index.js';
 import { AccountAgent, type AccountStatus } from './sip/ua/account-agent.js';
 import { UserAgent, type NextHop } from './sip/ua/user-agent.js';
@@ -32,7 +35,12 @@ export interface SipRuntimeOptions {
   store(): ConfigStore | undefined;
   /** DNS for RFC 3263 (tests inject one). */
   dns?: DnsClient;
+  /** Where the box's SIP TLS key and certificate live; without it SIP runs without TLS. */
+  tlsDir?: string;
 }
+
+/** The name in the box's own TLS certificate (the mDNS name it answers to). */
+const TLS_HOST_NAME = 'dialtone.local';
 
 /** The SIP parts' live objects, replaced when a part restarts. */
 export class SipRuntime {
@@ -43,6 +51,7 @@ export class SipRuntime {
   traceEnabled = true;
   readonly agents = new Map<string, AccountAgent>();
   private boundPort: number | undefined;
+  private boundTlsPort: number | undefined;
   private readonly dns: DnsClient;
   /** RFC 3263 answers by next hop, kept for their DNS TTL (clamped by cacheSeconds). */
   private readonly resolved = new Map<string, { endpoints: Endpoint[]; until: number }>();
@@ -102,6 +111,7 @@ export class SipRuntime {
     return {
       id: 'sip',
       start: async (ctx) => {
+        const tls = await this.tlsListener(ctx.log);
         const stack = await SipStack.start({
           port: this.port,
           ...(this.opts.address !== undefined ? { address: this.opts.address } : {}),
@@ -112,9 +122,17 @@ export class SipRuntime {
           packetSink: (p) => {
             if (this.traceEnabled) this.trace.add(p);
           },
+          ...(tls !== undefined ? { tls } : {}),
         });
         const bound = stack.local('udp');
         this.boundPort = bound?.port;
+        this.boundTlsPort = stack.local('tls')?.port;
+        // New trust settings apply to the next TLS connection; nothing restarts.
+        const store = this.opts.store();
+        const onSettings = (change: ConfigChange): void => {
+          if (change.section === 'settings') stack.setTlsTrust(this.tlsTrust());
+        };
+        store?.on('change', onSettings);
         const ua = new UserAgent({
           stack,
           clock: ctx.clock,
@@ -133,6 +151,7 @@ export class SipRuntime {
         ctx.log.info('SIP listening', { port: this.port, transports: stack.ports.map((p) => p.protocol) });
         return {
           stop: async () => {
+            store?.off('change', onSettings);
             router.dispose();
             stack.setCore(undefined);
             if (this.ua === ua) this.ua = undefined;
@@ -142,6 +161,31 @@ export class SipRuntime {
         };
       },
     };
+  }
+
+  /** Which SIP servers outgoing TLS trusts, from the settings. */
+  private tlsTrust(): { ca?: string; verify: boolean } {
+    const settings = this.opts.store()?.settings.sipTls();
+    return { verify: settings?.verifyServer !== false, ...(settings?.trustedCertificates !== undefined ? { ca: settings.trustedCertificates } : {}) };
+  }
+
+  /**
+   * The TLS listener's port, identity and trust: the SIP port + 1 (5061 beside 5060), the
+   * port it had before a restart. Without an identity (no openssl) SIP runs without TLS,
+   * and a TLS account says so in its status.
+   */
+  private async tlsListener(log: Logger): Promise<SipStackOptions['tls']> {
+    if (this.opts.tlsDir === undefined) return undefined;
+    let identity: { cert: Buffer; key: Buffer };
+    try {
+      identity = await loadOrCreateTlsIdentity(this.opts.tlsDir, TLS_HOST_NAME);
+    } catch (err) {
+      log.error('SIP over TLS is off: no TLS certificate', { err: toError(err).message });
+      return undefined;
+    }
+    const port = this.boundTlsPort ?? (this.port === 0 ? 0 : this.port + 1);
+    const trust = this.tlsTrust();
+    return { port, cert: identity.cert, key: identity.key, verify: trust.verify, ...(trust.ca !== undefined ? { ca: trust.ca } : {}) };
   }
 
   /** The `accounts` child: a supervisor of account agents that follows configuration changes. */
@@ -162,8 +206,11 @@ export class SipRuntime {
         sup.on('failed', (err) => ctx.fail(err));
         await sup.start();
         const onChange = (change: ConfigChange): void => {
-          if (change.section !== 'accounts') return;
-          ctx.watch(this.reconcile(sup, store, change)).catch((err: unknown) => ctx.log.error('accounts not updated', { err: toError(err).message }));
+          const work = change.section === 'accounts' ? this.reconcile(sup, store, change)
+            // New TLS trust: accounts over TLS try again now rather than at their next retry.
+            : change.section === 'settings' && (change.key === 'sipTls' || change.key === undefined) ? this.restartTlsAccounts(sup, store)
+            : undefined;
+          if (work !== undefined) ctx.watch(work).catch((err: unknown) => ctx.log.error('accounts not updated', { err: toError(err).message }));
         };
         store.on('change', onChange);
         return {
@@ -186,6 +233,15 @@ export class SipRuntime {
     for (const id of ids) {
       if (running.has(id)) await sup.terminateChild(`account:${id}`);
       if (wanted.has(id)) await sup.startChild(this.accountSpec(id));
+    }
+  }
+
+  private async restartTlsAccounts(sup: Supervisor, store: ConfigStore): Promise<void> {
+    const running = new Set(sup.status().children.map((c) => c.id));
+    for (const a of store.accounts.list().filter((x) => active(x) && x.transport === 'tls')) {
+      if (!running.has(`account:${a.id}`)) continue;
+      await sup.terminateChild(`account:${a.id}`);
+      await sup.startChild(this.accountSpec(a.id));
     }
   }
 
@@ -219,6 +275,7 @@ export class SipRuntime {
             return address;
           },
           localPort: (p) => stack.local(p)?.port,
+          sendFailure: (dest) => stack.sendFailure(dest),
         });
         this.agents.set(id, agent);
         agent.start();

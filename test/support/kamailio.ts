@@ -2,12 +2,12 @@
  * Runs Kamailio (Debian package `kamailio`, 5.6) as a throwaway registrar and
  * proxy on 127.0.0.1 with test/kamailio/kamailio.cfg: in-memory location
  * table, digest auth against a user list given on the command line, UDP and
- * TCP on the same port. Each instance gets its own temp dir for the pid file
+ * TCP on the same port, TLS on another when asked. Each instance gets its own temp dir for the pid file
  * and runtime dir, so several can run side by side.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,10 +27,14 @@ export interface StartKamailioOptions {
   domain?: string;
   /** How long to wait for the first OPTIONS answer (ms, default 10000). */
   readyTimeoutMs?: number;
+  /** Also listen for TLS on a free port, presenting this certificate (PEM file paths); clients are not checked. */
+  tls?: { certFile: string; keyFile: string };
 }
 
 export interface RunningKamailio {
   port: number;
+  /** The TLS port, when started with `tls`. */
+  tlsPort?: number;
   domain: string;
   /** Kamailio's stderr and stdout so far. */
   log(): string;
@@ -82,6 +86,15 @@ function usersDefine(users: Record<string, string>): string {
     return `${u}=${p}`;
   });
   return defineString('USERS', parts.join(';'));
+}
+
+/** The tls module's profiles: our certificate as server, no client certificates asked, no checks as client. */
+function tlsConfig(certFile: string, keyFile: string): string {
+  const common = ['method = TLSv1.2+', 'verify_certificate = no', 'require_certificate = no'];
+  return [
+    '[server:default]', ...common, `certificate = ${certFile}`, `private_key = ${keyFile}`, '',
+    '[client:default]', ...common, '',
+  ].join('\n');
 }
 
 /** Sends OPTIONS sip:127.0.0.1:port over UDP every 100 ms until any SIP response arrives. */
@@ -140,7 +153,14 @@ export async function startKamailio(opts: StartKamailioOptions = {}): Promise<Ru
 
   for (let attempt = 0; ; attempt++) {
     const port = opts.port ?? (await freeUdpTcpPort());
+    const tlsPort = opts.tls === undefined ? undefined : await freeUdpTcpPort();
     const dir = mkdtempSync(join(tmpdir(), 'dialtone-kamailio-'));
+    const tlsArgs: string[] = [];
+    if (opts.tls !== undefined && tlsPort !== undefined) {
+      const cfg = join(dir, 'tls.cfg');
+      writeFileSync(cfg, tlsConfig(opts.tls.certFile, opts.tls.keyFile));
+      tlsArgs.push('-l', `tls:127.0.0.1:${tlsPort}`, '-A', 'WITH_TLS', '-A', defineString('TLS_CFG', cfg));
+    }
     const args = [
       '-f', KAMAILIO_CFG,
       '-DD', '-E', '-n', '1',
@@ -153,6 +173,7 @@ export async function startKamailio(opts: StartKamailioOptions = {}): Promise<Ru
       '-l', `tcp:127.0.0.1:${port}`,
       '-A', defineString('DOMAIN', domain),
       '-A', usersDefine(users),
+      ...tlsArgs,
     ];
     // detached: own process group, so the SIGKILL fallback reaches the children it forked too.
     const child = spawn(bin, args, { cwd: dir, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -212,6 +233,6 @@ export async function startKamailio(opts: StartKamailioOptions = {}): Promise<Ru
       if (opts.port === undefined && attempt < 3 && /bind|Address already in use/i.test(text)) continue;
       throw new Error(`${err instanceof Error ? err.message : String(err)}\n--- kamailio log ---\n${text.slice(-8000)}`, { cause: err });
     }
-    return { port, domain, log: () => output, stop };
+    return { port, ...(tlsPort !== undefined ? { tlsPort } : {}), domain, log: () => output, stop };
   }
 }
