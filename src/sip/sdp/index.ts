@@ -13,8 +13,10 @@ export {
   type MediaDirection,
   type NegotiatedCodec,
   type NegotiatedMedia,
+  type NegotiatedSrtp,
   type NegotiatedTelephoneEvent,
   type PtimeMs,
   type SdpErrorStatus,
   type SdpWarning,
+  type SrtpPolicy,
 } from './types.js';

@@ -20,14 +20,23 @@ import type { AudioCodecName, LocalMediaCapabilities, MediaDirection } from './t
 type RtpMap = MediaDescription['rtp'][number];
 type Fmtp = MediaDescription['fmtp'][number];
 
+type CryptoLine = NonNullable<MediaDescription['crypto']>[number];
+
 interface AudioSectionParts {
   port: number;
   protocol: string;
   codecs: readonly { name: AudioCodecName; payloadType: number }[];
   telephoneEvent: { payloadType: number; events: string } | undefined;
+  /** CN's payload type (RFC 3389), when listed. */
+  comfortNoisePt?: number;
   ptimeMs: number;
   direction: MediaDirection;
+  rtcpMux?: boolean;
+  crypto?: CryptoLine[];
 }
+
+/** The static payload type of comfort noise (RFC 3551 Table 4). */
+export const CN_PAYLOAD_TYPE = 13;
 
 function audioSection(parts: AudioSectionParts): MediaDescription {
   const payloads: number[] = [];
@@ -44,6 +53,10 @@ function audioSection(parts: AudioSectionParts): MediaDescription {
     rtp.push({ payload: pt, codec: TELEPHONE_EVENT, rate: 8000 });
     fmtp.push({ payload: pt, config: parts.telephoneEvent.events });
   }
+  if (parts.comfortNoisePt !== undefined) {
+    payloads.push(parts.comfortNoisePt);
+    rtp.push({ payload: parts.comfortNoisePt, codec: 'CN', rate: 8000 });
+  }
   return {
     type: 'audio',
     port: parts.port,
@@ -53,6 +66,8 @@ function audioSection(parts: AudioSectionParts): MediaDescription {
     fmtp,
     ptime: parts.ptimeMs,
     direction: parts.direction,
+    ...(parts.rtcpMux === true ? { rtcpMux: 'rtcp-mux' as const } : {}),
+    ...(parts.crypto !== undefined && parts.crypto.length > 0 ? { crypto: parts.crypto } : {}),
   };
 }
 
@@ -61,14 +76,19 @@ export function offerAudioSection(
   local: LocalMediaCapabilities,
   codecs: readonly AudioCodecName[],
   telephoneEventPt: number,
+  crypto?: CryptoLine[],
 ): MediaDescription {
+  const secure = local.srtp === 'require';
   return audioSection({
     port: local.port,
-    protocol: 'RTP/AVP',
+    protocol: secure ? 'RTP/SAVP' : 'RTP/AVP',
     codecs: codecs.map((name) => ({ name, payloadType: AUDIO_CODECS[name].staticPayloadType })),
     telephoneEvent: local.dtmf === 'rfc4733' ? { payloadType: telephoneEventPt, events: OUR_EVENTS } : undefined,
+    ...(local.comfortNoise === true ? { comfortNoisePt: CN_PAYLOAD_TYPE } : {}),
     ptimeMs: local.ptimeMs,
     direction: local.direction,
+    rtcpMux: local.rtcpMux === true,
+    ...(secure && crypto !== undefined ? { crypto } : {}),
   });
 }
 
@@ -77,6 +97,7 @@ export function answerAudioSection(
   local: LocalMediaCapabilities,
   offered: MediaDescription,
   choice: StreamChoice,
+  crypto?: CryptoLine,
 ): MediaDescription {
   const te = choice.media.telephoneEvent;
   return audioSection({
@@ -84,8 +105,11 @@ export function answerAudioSection(
     protocol: offered.protocol,
     codecs: [{ name: choice.media.codec.name, payloadType: choice.media.codec.payloadType }],
     telephoneEvent: te === undefined ? undefined : { payloadType: te.payloadType, events: te.events },
+    ...(choice.media.comfortNoisePt !== undefined ? { comfortNoisePt: choice.media.comfortNoisePt } : {}),
     ptimeMs: local.ptimeMs,
     direction: choice.media.direction,
+    rtcpMux: choice.media.rtcpMux === true,
+    ...(crypto !== undefined ? { crypto: [crypto] } : {}),
   });
 }
 

@@ -14,7 +14,7 @@ import { AUDIO_CODECS, formatIs, mediaFormats, type MediaFormat } from './codecs
 import { ourDirection, receives, withoutRecv } from './direction.js';
 import { isNullAddress, remoteConnection, remoteDirection } from './parse.js';
 import { commonEvents, findTelephoneEvent } from './telephone-event.js';
-import type { AudioCodecName, MediaDirection, NegotiatedMedia } from './types.js';
+import type { AudioCodecName, MediaDirection, NegotiatedMedia, SrtpPolicy } from './types.js';
 
 export interface StreamPreferences {
   /** The audio codecs we accept, in our preference order. */
@@ -37,14 +37,26 @@ export interface StreamChoice {
 /** Packetisation intervals our RTP layer produces. */
 const PTIMES = [10, 20, 30, 40] as const;
 
-/** RTP over UDP without SRTP: the only profile we carry (RFC 3551). */
+/** RTP over UDP without SRTP (RFC 3551). */
 export function isRtpAvp(media: MediaDescription): boolean {
   return media.protocol.toUpperCase() === 'RTP/AVP';
 }
 
-/** An audio stream we could take: audio, not disabled (port 0), plain RTP/AVP. */
-export function isCandidateAudio(media: MediaDescription): boolean {
-  return media.type.toLowerCase() === 'audio' && media.port !== 0 && isRtpAvp(media);
+/** SRTP (RFC 3711 §1, the RTP/SAVP profile). */
+export function isRtpSavp(media: MediaDescription): boolean {
+  return media.protocol.toUpperCase() === 'RTP/SAVP';
+}
+
+/** An audio stream we could take: audio, not disabled (port 0), in a profile the SRTP policy allows. */
+export function isCandidateAudio(media: MediaDescription, srtp: SrtpPolicy = 'off'): boolean {
+  if (media.type.toLowerCase() !== 'audio' || media.port === 0) return false;
+  if (isRtpAvp(media)) return srtp !== 'require';
+  return isRtpSavp(media) && srtp !== 'off';
+}
+
+/** The remote's comfort-noise payload type (CN/8000, RFC 3389 §5). */
+export function comfortNoisePayloadType(media: MediaDescription): number | undefined {
+  return mediaFormats(media).find((f) => f.encoding === 'cn' && (f.rate ?? 8000) === 8000)?.payloadType;
 }
 
 function validTime(v: number | undefined): number | undefined {

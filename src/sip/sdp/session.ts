@@ -19,7 +19,8 @@ import { planAnswer } from './answer.js';
 import { audioCodecsOf } from './codecs.js';
 import { withoutRecv } from './direction.js';
 import { offerAudioSection } from './media-section.js';
-import { isCandidateAudio, negotiateStream } from './negotiate.js';
+import { LocalCryptoKeys, readAnswerCrypto } from './crypto.js';
+import { comfortNoisePayloadType, isCandidateAudio, negotiateStream } from './negotiate.js';
 import { parseRemoteSdp } from './parse.js';
 import { DEFAULT_TELEPHONE_EVENT_PT } from './telephone-event.js';
 import {
@@ -46,6 +47,10 @@ interface OfferState {
   dtmf: LocalMediaCapabilities['dtmf'];
   direction: MediaDirection;
   ptimeMs: number;
+  rtcpMux: boolean;
+  comfortNoise: boolean;
+  /** We offered RTP/SAVP with our crypto lines. */
+  secure: boolean;
 }
 
 function ipVersionOf(address: string): 4 | 6 {
@@ -73,6 +78,7 @@ export class SdpSession {
   private offered: OfferState | undefined;
   private telephoneEventPt = DEFAULT_TELEPHONE_EVENT_PT;
   private current: NegotiatedMedia | undefined;
+  private cryptoKeys: LocalCryptoKeys | undefined;
 
   constructor(options: SdpSessionOptions = {}) {
     this.sessionId = options.sessionId ?? String(randomInt(1, 2 ** 47));
@@ -93,8 +99,18 @@ export class SdpSession {
   /** Builds an offer (initial INVITE, re-INVITE, UPDATE, or an offerless re-INVITE's 200). */
   createOffer(local: LocalMediaCapabilities): string {
     const codecs = checkLocal(local);
-    this.offered = { codecs, dtmf: local.dtmf, direction: local.direction, ptimeMs: local.ptimeMs };
-    return this.render(local, [offerAudioSection(local, codecs, this.telephoneEventPt)]);
+    const secure = local.srtp === 'require';
+    this.offered = {
+      codecs, dtmf: local.dtmf, direction: local.direction, ptimeMs: local.ptimeMs,
+      rtcpMux: local.rtcpMux === true, comfortNoise: local.comfortNoise === true, secure,
+    };
+    return this.render(local, [offerAudioSection(local, codecs, this.telephoneEventPt, secure ? this.keys().offerLines() : undefined)]);
+  }
+
+  /** Our SDES keys for this call, made on first use and kept for re-offers. */
+  private keys(): LocalCryptoKeys {
+    this.cryptoKeys ??= new LocalCryptoKeys();
+    return this.cryptoKeys;
   }
 
   /** An offer putting the remote on hold: sendonly, or inactive when the remote already holds us. */
@@ -120,13 +136,21 @@ export class SdpSession {
     const m = answer.media[0];
     if (m === undefined) return new SdpError(400, 'the answer has no m= line for our audio stream');
     if (m.type.toLowerCase() !== 'audio') return new SdpError(400, 'the answer does not match our audio m= line');
-    if (!isCandidateAudio(m)) {
+    if (!isCandidateAudio(m, offered.secure ? 'require' : 'off')) {
       return new SdpError(488, 'the answer declined our audio stream', WARN_INCOMPATIBLE_MEDIA_FORMAT);
     }
     const choice = negotiateStream(answer, m, { ...offered, codecOrder: 'theirs' });
     if (choice === undefined) {
       return new SdpError(488, 'the answer has no codec we offered', WARN_INCOMPATIBLE_MEDIA_FORMAT);
     }
+    if (offered.secure) {
+      const srtp = readAnswerCrypto(m, this.keys());
+      if (srtp === undefined) return new SdpError(488, 'the answer has no crypto attribute matching our offer', WARN_INCOMPATIBLE_MEDIA_FORMAT);
+      choice.media.srtp = srtp;
+    }
+    if (offered.rtcpMux && m.rtcpMux !== undefined) choice.media.rtcpMux = true;
+    const cn = offered.comfortNoise ? comfortNoisePayloadType(m) : undefined;
+    if (cn !== undefined) choice.media.comfortNoisePt = cn;
     this.current = choice.media;
     return choice.media;
   }
@@ -136,7 +160,7 @@ export class SdpSession {
     checkLocal(local);
     const offer = parseRemoteSdp(sdp);
     if (offer instanceof SdpError) return offer;
-    const plan = planAnswer(offer, local);
+    const plan = planAnswer(offer, local, () => this.keys());
     if (plan instanceof SdpError) return plan;
     this.offered = undefined;
     const te = plan.choice.media.telephoneEvent;

@@ -10,6 +10,7 @@
  */
 
 import { DialtoneError } from '../../errors.js';
+import type { SrtpSuiteName } from '../../rtp/srtp/suites.js';
 
 /** The codecs this firmware can carry. `telephone-event` is RFC 4733 DTMF, not audio. */
 export type CodecName = 'PCMU' | 'PCMA' | 'G722' | 'telephone-event';
@@ -39,6 +40,24 @@ export interface LocalMediaCapabilities {
   direction: MediaDirection;
   /** The s= line; defaults to "Dialtone". */
   sessionName?: string;
+  /** Offer (and accept) RTP and RTCP on one port (RFC 5761). */
+  rtcpMux?: boolean;
+  /**
+   * SRTP keyed by SDES (RFC 4568): 'off' (plain RTP/AVP only), 'accept' (offer plain, take
+   * an RTP/SAVP offer), 'require' (offer RTP/SAVP, refuse plain). Default 'off'.
+   */
+  srtp?: SrtpPolicy;
+  /** Offer comfort noise (RFC 3389, payload type 13) so a peer with silence suppression can send it. */
+  comfortNoise?: boolean;
+}
+
+export type SrtpPolicy = 'off' | 'accept' | 'require';
+
+/** The SRTP keys a call settled on: ours protect what we send, theirs what we receive. */
+export interface NegotiatedSrtp {
+  suite: SrtpSuiteName;
+  send: { masterKey: Uint8Array; masterSalt: Uint8Array };
+  receive: { masterKey: Uint8Array; masterSalt: Uint8Array };
 }
 
 export interface NegotiatedCodec {
@@ -75,6 +94,12 @@ export interface NegotiatedMedia {
   remoteDirection: MediaDirection;
   /** The remote put us on hold: a=sendonly / a=inactive, or c=0.0.0.0 (RFC 2543 hold). */
   onHold: boolean;
+  /** Both sides agreed on RTP and RTCP on one port (RFC 5761). */
+  rtcpMux?: boolean;
+  /** Present when the stream is SRTP (RTP/SAVP with SDES keys). */
+  srtp?: NegotiatedSrtp;
+  /** The remote's comfort-noise payload type (RFC 3389), when both sides listed CN. */
+  comfortNoisePt?: number;
 }
 
 export type SdpErrorStatus = 488 | 400;
