@@ -27,6 +27,7 @@ interface AccountRow {
   codecs: string | null;
   dtmf_mode: Account['dtmfMode'] | null;
   accept_calls_from_any_address: number | null;
+  srtp: Account['srtp'] | null;
 }
 
 /** Keys in the schema's order, unset fields absent. */
@@ -46,6 +47,7 @@ function fromRow(r: AccountRow): Account {
     codecs: fromJson<Account['codecs']>(r.codecs),
     dtmfMode: r.dtmf_mode,
     acceptCallsFromAnyAddress: toBool(r.accept_calls_from_any_address),
+    srtp: r.srtp,
   });
 }
 
@@ -66,6 +68,7 @@ function toRow(a: Account, position: number): AccountRow {
     codecs: toJson(a.codecs),
     dtmf_mode: a.dtmfMode ?? null,
     accept_calls_from_any_address: fromBool(a.acceptCallsFromAnyAddress),
+    srtp: a.srtp ?? null,
   };
 }
 
@@ -90,17 +93,17 @@ export class AccountsRepository {
     this.insertRow = db.prepare(`
       INSERT INTO accounts (id, position, server, transport, username, password, display_name, register,
                             auth_username, outbound_proxy, register_expires, enabled, codecs, dtmf_mode,
-                            accept_calls_from_any_address)
+                            accept_calls_from_any_address, srtp)
       VALUES (@id, @position, @server, @transport, @username, @password, @display_name, @register,
               @auth_username, @outbound_proxy, @register_expires, @enabled, @codecs, @dtmf_mode,
-              @accept_calls_from_any_address)
+              @accept_calls_from_any_address, @srtp)
       ON CONFLICT (id) DO UPDATE SET
         position = excluded.position, server = excluded.server, transport = excluded.transport,
         username = excluded.username, password = excluded.password, display_name = excluded.display_name,
         register = excluded.register, auth_username = excluded.auth_username,
         outbound_proxy = excluded.outbound_proxy, register_expires = excluded.register_expires,
         enabled = excluded.enabled, codecs = excluded.codecs, dtmf_mode = excluded.dtmf_mode,
-        accept_calls_from_any_address = excluded.accept_calls_from_any_address`);
+        accept_calls_from_any_address = excluded.accept_calls_from_any_address, srtp = excluded.srtp`);
     this.deleteOne = db.prepare('DELETE FROM accounts WHERE id = ?');
     this.deleteAll = db.prepare('DELETE FROM accounts');
     this.nextPosition = db.prepare('SELECT coalesce(max(position) + 1, 0) AS next FROM accounts');

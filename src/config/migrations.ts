@@ -113,6 +113,11 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'accounts: accept calls from any address',
     up: (db) => db.exec('ALTER TABLE accounts ADD COLUMN accept_calls_from_any_address INTEGER'),
   },
+  {
+    version: 3,
+    name: 'accounts: SRTP mode',
+    up: (db) => db.exec('ALTER TABLE accounts ADD COLUMN srtp TEXT'),
+  },
 ];
 
 export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): number {

@@ -35,7 +35,8 @@ export const TRANSPORTS = ['udp', 'tcp', 'tls'] as const;
 export const LINE_KINDS = ['fxs', 'fxo'] as const;
 export const CALLER_ID_STANDARDS = ['bell202', 'v23', 'dtmf', 'none'] as const;
 export const CODECS = ['PCMU', 'PCMA', 'G722'] as const;
-export const DTMF_MODES = ['rfc4733', 'inband'] as const;
+export const DTMF_MODES = ['rfc4733', 'inband', 'info'] as const;
+export const SRTP_MODES = ['off', 'accept', 'require'] as const;
 
 export const AccountSchema = Type.Object(
   {
@@ -57,7 +58,9 @@ export const AccountSchema = Type.Object(
         description: 'Codecs to offer, most preferred first.', minItems: 1, maxItems: CODECS.length, uniqueItems: true, default: ['PCMU', 'PCMA'],
       }),
     ),
-    dtmfMode: Type.Optional(oneOf(DTMF_MODES, 'How DTMF digits are sent: RFC 4733 telephone-events or in the audio.', { default: 'rfc4733' })),
+    dtmfMode: Type.Optional(oneOf(DTMF_MODES, 'How DTMF digits are sent: RFC 4733 telephone-events, in the audio, or as SIP INFO requests.', { default: 'rfc4733' })),
+    srtp: Type.Optional(oneOf(SRTP_MODES,
+      'Encrypted media (SRTP keyed by SDES, RFC 4568): off; accept (offer plain RTP, take SRTP when offered); require (offer SRTP, refuse plain). Default: require when the transport is tls, else off.')),
     acceptCallsFromAnyAddress: Type.Optional(Type.Boolean({
       description: 'Ring the phones for calls to this account from any address. By default only the account\'s server and outbound proxy may call (stops scanner "ghost calls").',
       default: false,
@@ -119,6 +122,16 @@ export const AdminSchema = Type.Object(
   { title: 'Admin', description: 'The admin password: give password or passwordHash.', additionalProperties: false },
 );
 
+export const RtpSettingsSchema = Type.Object(
+  {
+    portMin: Type.Optional(Type.Integer({ description: 'Lowest UDP port for RTP (even; RTCP uses the next port).', minimum: 1024, maximum: 65534, default: 10000 })),
+    portMax: Type.Optional(Type.Integer({ description: 'Highest UDP port for RTP and RTCP.', minimum: 1025, maximum: 65535, default: 20000 })),
+    jitterMinMs: Type.Optional(Type.Integer({ description: 'Smallest playout delay of the jitter buffer, ms.', minimum: 20, maximum: 500, default: 40 })),
+    jitterMaxMs: Type.Optional(Type.Integer({ description: 'Largest playout delay of the jitter buffer, ms.', minimum: 40, maximum: 1000, default: 300 })),
+  },
+  { title: 'RTP', description: 'The media path: UDP ports for calls and jitter-buffer bounds.', additionalProperties: false },
+);
+
 export const SipTlsSchema = Type.Object(
   {
     verifyServer: Type.Optional(
@@ -143,6 +156,7 @@ export const ProvisioningDocumentSchema = Type.Object(
     lines: Type.Optional(Type.Array(LineSchema, { description: 'Ports of the board.', maxItems: 16 })),
     dialPlan: Type.Optional(Type.Array(DialPlanRouteSchema, { description: 'Routes for outgoing calls, tried in order.', maxItems: 256 })),
     sipTls: Type.Optional(SipTlsSchema),
+    rtp: Type.Optional(RtpSettingsSchema),
   },
   {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -160,6 +174,7 @@ export type Line = Static<typeof LineSchema>;
 export type DialPlanRoute = Static<typeof DialPlanRouteSchema>;
 export type AdminSection = Static<typeof AdminSchema>;
 export type SipTlsSettings = Static<typeof SipTlsSchema>;
+export type RtpSettings = Static<typeof RtpSettingsSchema>;
 export type ProvisioningDocument = Static<typeof ProvisioningDocumentSchema>;
 
 /** The JSON Schema of the provisioning document, as committed in provisioning.schema.json. */

@@ -15,7 +15,7 @@ import { ProvisioningDocumentSchema, type Account, type ProvisioningDocument } f
 import { findProblems, type Section, type Snapshot } from './references.js';
 import { regionProblem } from './regions.js';
 import { schemaErrors } from './schema-errors.js';
-import { sipTlsProblems } from './sip-tls-check.js';
+import { rtpSettingsProblems, sipTlsProblems } from './settings-checks.js';
 import type { SettingsRepository } from './settings-repository.js';
 import type { ConfigSection } from './types.js';
 import { addError, mergeErrors, type FieldErrors } from './validate.js';
@@ -43,6 +43,7 @@ export function checkDocument(doc: unknown, stored?: Snapshot): ProvisioningDocu
     if (problem !== undefined) addError(errors, 'region', problem);
   }
   if (doc.sipTls !== undefined) mergeErrors(errors, sipTlsProblems(doc.sipTls), 'sipTls.');
+  if (doc.rtp !== undefined) mergeErrors(errors, rtpSettingsProblems(doc.rtp), 'rtp.');
   eachItem(doc.accounts, (a, i) => mergeErrors(errors, accountRules(a), `accounts[${i}].`));
   eachItem(doc.lines, (l, i) => mergeErrors(errors, lineRules(l), `lines[${i}].`));
   eachItem(doc.dialPlan, (r, i) => mergeErrors(errors, routeRules(r), `dialPlan[${i}].`));
@@ -98,6 +99,8 @@ export function exportDocument(parts: DocumentParts, opts: { includeSecrets: boo
     if (region !== undefined) doc.region = region;
     const sipTls = parts.settings.storedSipTls();
     if (sipTls !== undefined) doc.sipTls = sipTls;
+    const rtp = parts.settings.storedRtp();
+    if (rtp !== undefined) doc.rtp = rtp;
     const accounts = parts.accounts.list();
     doc.accounts = opts.includeSecrets ? accounts : accounts.map(withoutPassword);
     doc.lines = parts.lines.list();
@@ -119,6 +122,7 @@ export function importDocument(parts: DocumentParts, input: unknown): void {
     if (adminHash !== undefined) changed('admin', parts.admin.applyHash(adminHash));
     if (doc.region !== undefined) changed('settings', parts.settings.applyRegion(doc.region));
     if (doc.sipTls !== undefined) changed('settings', parts.settings.applySipTls(doc.sipTls));
+    if (doc.rtp !== undefined) changed('settings', parts.settings.applyRtp(doc.rtp));
     if (doc.accounts !== undefined) changed('accounts', parts.accounts.replaceAll(doc.accounts));
     if (doc.lines !== undefined) changed('lines', parts.lines.replaceAll(doc.lines));
     if (doc.dialPlan !== undefined) changed('dialPlan', parts.dialPlan.replaceAll(doc.dialPlan));

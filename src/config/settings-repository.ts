@@ -1,10 +1,21 @@
-/** Settings of the whole box: the region (country profile) and how SIP over TLS checks servers. */
+/** Settings of the whole box: the region (country profile), how SIP over TLS checks servers, the RTP ports. */
 import type { Statement } from 'better-sqlite3';
 import { ValidationError } from '../errors.js';
 import type { StoreContext } from './context.js';
-import type { SipTlsSettings } from './provisioning-schema.js';
+import type { RtpSettings, SipTlsSettings } from './provisioning-schema.js';
 import { DEFAULT_REGION, regionProblem } from './regions.js';
-import { sipTlsProblems } from './sip-tls-check.js';
+import { rtpSettingsProblems, sipTlsProblems } from './settings-checks.js';
+import type { FieldErrors } from './validate.js';
+
+/** The RTP settings in effect (defaults filled in). */
+export interface EffectiveRtpSettings {
+  portMin: number;
+  portMax: number;
+  jitterMinMs: number;
+  jitterMaxMs: number;
+}
+
+export const RTP_DEFAULTS: EffectiveRtpSettings = { portMin: 10000, portMax: 20000, jitterMinMs: 40, jitterMaxMs: 300 };
 
 export class SettingsRepository {
   private readonly select: Statement<[string], { value: string }>;
@@ -36,8 +47,47 @@ export class SettingsRepository {
 
   /** How SIP over TLS checks servers, as set (undefined: never set; exports leave it out). */
   storedSipTls(): SipTlsSettings | undefined {
-    const raw = this.select.get('sipTls')?.value;
-    return raw === undefined ? undefined : (JSON.parse(raw) as SipTlsSettings);
+    return this.stored<SipTlsSettings>('sipTls');
+  }
+
+  /** The RTP settings as set (undefined: never set). */
+  storedRtp(): RtpSettings | undefined {
+    return this.stored<RtpSettings>('rtp');
+  }
+
+  /** The RTP port range and jitter-buffer bounds in effect. */
+  rtp(): EffectiveRtpSettings {
+    return { ...RTP_DEFAULTS, ...this.storedRtp() };
+  }
+
+  setRtp(value: RtpSettings): void {
+    this.setJson('rtp', value, rtpSettingsProblems(value));
+  }
+
+  /** Sets the RTP settings (already validated) inside the caller's transaction; returns whether they changed. */
+  applyRtp(value: RtpSettings): boolean {
+    return this.applyJson('rtp', value);
+  }
+
+  private stored<T>(key: string): T | undefined {
+    const raw = this.select.get(key)?.value;
+    return raw === undefined ? undefined : (JSON.parse(raw) as T);
+  }
+
+  private setJson(key: string, value: object, problems: FieldErrors): void {
+    if (Object.keys(problems).length > 0) throw new ValidationError(`invalid ${key} settings`, problems);
+    this.ctx.writer.write((note) => {
+      const before = this.select.get(key);
+      if (this.applyJson(key, value)) note({ section: 'settings', op: before === undefined ? 'insert' : 'update', key });
+    });
+  }
+
+  /** Stores a JSON settings object with its keys in a fixed order, unset keys left out. */
+  private applyJson(key: string, value: object): boolean {
+    const text = JSON.stringify(Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)));
+    if (this.select.get(key)?.value === text) return false;
+    this.upsert.run(key, text);
+    return true;
   }
 
   /** How SIP over TLS checks servers: verification on unless turned off, extra CAs if any. */
@@ -47,23 +97,12 @@ export class SettingsRepository {
   }
 
   setSipTls(value: SipTlsSettings): void {
-    const problems = sipTlsProblems(value);
-    if (Object.keys(problems).length > 0) throw new ValidationError('invalid SIP TLS settings', problems);
-    this.ctx.writer.write((note) => {
-      const before = this.storedSipTls();
-      if (this.applySipTls(value)) note({ section: 'settings', op: before === undefined ? 'insert' : 'update', key: 'sipTls' });
-    });
+    this.setJson('sipTls', { verifyServer: value.verifyServer, trustedCertificates: value.trustedCertificates }, sipTlsProblems(value));
   }
 
   /** Sets the SIP TLS settings (already validated) inside the caller's transaction; returns whether they changed. */
   applySipTls(value: SipTlsSettings): boolean {
-    const text = JSON.stringify({
-      ...(value.verifyServer !== undefined ? { verifyServer: value.verifyServer } : {}),
-      ...(value.trustedCertificates !== undefined ? { trustedCertificates: value.trustedCertificates } : {}),
-    });
-    if (this.select.get('sipTls')?.value === text) return false;
-    this.upsert.run('sipTls', text);
-    return true;
+    return this.applyJson('sipTls', { verifyServer: value.verifyServer, trustedCertificates: value.trustedCertificates });
   }
 
   /** Sets the region (already validated) inside the caller's transaction; returns whether it changed. */
