@@ -24,6 +24,7 @@
  */
 import { FRAME_SAMPLES, clamp16 } from '../../audio/pcm.js';
 import { rmsForDbm0 } from '../../audio/levels.js';
+import { seededRandom } from '../../audio/seeded-random.js';
 
 export interface ComfortNoise {
   /** Noise level in dBov, −127..0. */
@@ -90,11 +91,11 @@ export function levelDbovOf(frame: Int16Array): number {
  * about −90 dBov) rounding to integers dominates and the output is mostly zero.
  */
 export class ComfortNoiseGenerator {
-  private state: number;
+  private readonly next: () => number;
   private targetRms = 0;
 
   constructor(seed = 0x2545f491) {
-    this.state = seed >>> 0;
+    this.next = seededRandom(seed);
     this.setLevel(MIN_LEVEL_DBOV);
   }
 
@@ -121,14 +122,6 @@ export class ComfortNoiseGenerator {
     return out;
   }
 
-  /** mulberry32: a uniform number in [0, 1). */
-  private next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
 }
 
 function levelByte(levelDbov: number): number {

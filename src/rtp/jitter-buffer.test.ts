@@ -3,20 +3,10 @@ import assert from 'node:assert/strict';
 import { FakeClock } from '../clock.js';
 import { JitterBuffer, type JitterOutput, type JitterPacket } from './jitter-buffer.js';
 import { int16Diff, int32Diff } from './jitter-seq.js';
+import { seededRandom as prng } from '../../audio/seeded-random.js';
 
 // --- a scripted network and device -------------------------------------------------
 
-/** mulberry32: a small seeded PRNG so random scenarios repeat exactly. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Arrival {
   at: number;

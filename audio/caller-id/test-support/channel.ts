@@ -4,20 +4,12 @@
  */
 import { clamp16 } from '../../pcm.js';
 import type { CallerIdInfo } from '../message.js';
+import { seededRandom } from '../../seeded-random.js';
 
 export type Random = () => number;
 
-/** mulberry32: a small, fast, seeded PRNG in [0, 1). */
-export function seeded(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (see audio/seeded-random.ts). */
+export const seeded: (seed: number) => Random = seededRandom;
 
 export function gaussian(rand: Random): number {
   const u = Math.max(rand(), 1e-12);

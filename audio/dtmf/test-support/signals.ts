@@ -7,17 +7,9 @@ import { clamp16 } from '../../pcm.js';
 import { dbm0Of, rmsForDbm0, sinePeakForDbm0 } from '../../levels.js';
 import { dtmfFrequencies, type DtmfDigit } from '../digits.js';
 
-/** mulberry32: a small, fast, seeded PRNG in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../seeded-random.js';
+
+export { seededRandom };
 
 /** Gaussian white noise of `n` samples at `dbm0` (RMS). */
 export function whiteNoise(n: number, dbm0: number, seed: number): Float64Array {

@@ -19,6 +19,7 @@
  */
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { SystemClock, type Clock, type Timer } from '../../clock.js';
+import { seededRandom } from '../../../audio/seeded-random.js';
 
 export interface ImpairmentOptions {
   /** Where packets from side A go. */
@@ -85,14 +86,14 @@ class Relay implements Impairment {
   private readonly timers = new Set<Timer>();
   private readonly held = new Map<string, Held>();
   private sideA: Destination | undefined;
-  private rngState: number;
+  private readonly random: () => number;
   private closed = false;
   private boundPort = 0;
 
   constructor(private readonly opts: ImpairmentOptions) {
     this.clock = opts.clock ?? new SystemClock();
     this.target = { address: opts.target.address, port: opts.target.port };
-    this.rngState = (opts.seed ?? 1) >>> 0;
+    this.random = seededRandom(opts.seed ?? 1);
     this.socket = createSocket('udp4');
     // Sends to a closed port and the like must not crash a test run.
     this.socket.on('error', () => undefined);
@@ -196,12 +197,4 @@ class Relay implements Impairment {
     return this.random() < p;
   }
 
-  /** mulberry32: uniform in [0, 1). */
-  private random(): number {
-    this.rngState = (this.rngState + 0x6d2b79f5) >>> 0;
-    let t = this.rngState;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
 }

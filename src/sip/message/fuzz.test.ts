@@ -16,18 +16,8 @@ import type { SipMessage } from './message.js';
 import { formatUri } from './uri.js';
 import { checkRequest, checkResponse } from './sanity.js';
 import { SAMPLE_INVITE, SAMPLE_OK, SAMPLE_REGISTER } from './samples.test-data.js';
+import { seededRandom as prng } from '../../../audio/seeded-random.js';
 
-/** mulberry32: small, seedable, good enough for mutation choices. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 const DIR = join(repoRoot, '..', 'shared', 'testdata', 'rfc4475');
