@@ -10,6 +10,7 @@ import { benchDsp } from './audio-dsp.js';
 import { benchDtmf } from './audio-dtmf.js';
 import { benchEcho } from './audio-echo.js';
 import { benchTones } from './audio-tones.js';
+import { benchRtpMedia } from './rtp-media.js';
 import { benchSipCalls } from './sip-calls.js';
 import { benchSipParse } from './sip-parse.js';
 import { benchStartup } from './startup.js';
@@ -26,6 +27,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   alsa: benchAlsa,
   'sip-parse': benchSipParse,
   'sip-calls': benchSipCalls,
+  'rtp-media': benchRtpMedia,
 };
 
 const wanted = process.argv.slice(2);
