@@ -13,9 +13,9 @@
  *   design); audio that went in band-limited to 4 kHz loses nothing else.
  *
  * For every codec here, a payload of N octets therefore holds N samples at 8 kHz
- * and spans N RTP timestamp units: `samplesOf` relies on it.
+ * and spans N RTP timestamp units.
  */
-import { PCMA, PCMU, type G711Codec } from '../../audio/g711/index.js';
+import { PCMA, PCMU } from '../../audio/g711/index.js';
 import { G722Decoder, G722Encoder } from '../../audio/g722/index.js';
 import { Resampler } from '../../audio/dsp/resampler.js';
 import { DialtoneError } from '../errors.js';
@@ -36,26 +36,6 @@ export interface MediaDecoder {
 
 /** The bridge's sampling rate, and the RTP timestamp rate of every codec here. */
 export const BRIDGE_RATE = 8000;
-
-class G711Encoder implements MediaEncoder {
-  constructor(private readonly codec: G711Codec) {}
-  get name(): MosCodec {
-    return this.codec.name;
-  }
-  encode(pcm8k: Int16Array): Uint8Array {
-    return this.codec.encode(pcm8k);
-  }
-}
-
-class G711Decoder implements MediaDecoder {
-  constructor(private readonly codec: G711Codec) {}
-  get name(): MosCodec {
-    return this.codec.name;
-  }
-  decode(payload: Uint8Array): Int16Array {
-    return this.codec.decode(payload);
-  }
-}
 
 class G722MediaEncoder implements MediaEncoder {
   readonly name = 'G722';
@@ -97,17 +77,13 @@ function check(codec: NegotiatedCodec): void {
 export function createEncoder(codec: NegotiatedCodec): MediaEncoder {
   check(codec);
   if (codec.name === 'G722') return new G722MediaEncoder();
-  return new G711Encoder(codec.name === 'PCMU' ? PCMU : PCMA);
+  // A G.711 codec object is already an encoder and a decoder (stateless).
+  return codec.name === 'PCMU' ? PCMU : PCMA;
 }
 
 /** A decoder for the negotiated codec; throws DialtoneError('unsupported_codec') for anything else. */
 export function createDecoder(codec: NegotiatedCodec): MediaDecoder {
   check(codec);
   if (codec.name === 'G722') return new G722MediaDecoder();
-  return new G711Decoder(codec.name === 'PCMU' ? PCMU : PCMA);
-}
-
-/** 8 kHz samples (= RTP timestamp units) carried by a payload of any codec here. */
-export function samplesOf(payload: Uint8Array): number {
-  return payload.length;
+  return codec.name === 'PCMU' ? PCMU : PCMA;
 }
