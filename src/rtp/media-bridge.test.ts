@@ -315,7 +315,7 @@ test('comfort noise received plays at the signalled level until audio resumes', 
   const clock = new FakeClock();
   const { a, frameClock, heardA } = portPair(clock);
   const s = new FakeMediaSession(clock);
-  const bridge = new MediaBridge({ port: a, session: s, media: media(), clock, log: new MemoryLogger(), dtmfMode: 'rfc4733', cnPayloadType: 13 });
+  const bridge = new MediaBridge({ port: a, session: s, media: media({ comfortNoisePt: 13 }), clock, log: new MemoryLogger(), dtmfMode: 'rfc4733' });
   frameClock.start();
   let seq = 1;
   let ts = 1000;

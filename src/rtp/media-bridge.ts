@@ -66,8 +66,6 @@ export interface MediaBridgeOptions {
   /** Gain on the audio played toward the line, dB (default 0). */
   rxGainDb?: number;
   jitter?: { minDelayMs?: number; maxDelayMs?: number };
-  /** Comfort-noise payload type when negotiated (RFC 3389, usually 13). */
-  cnPayloadType?: number;
 }
 
 export interface MediaBridgeEvents {
@@ -118,7 +116,6 @@ export class MediaBridge extends EventEmitter<MediaBridgeEvents> {
   private readonly session: RtpMediaSession;
   private readonly log: Logger;
   private readonly dtmfMode: DtmfMode;
-  private readonly cnPayloadType: number | undefined;
   private readonly txGainDb: number;
   private readonly echo: EchoCanceller | undefined;
   private readonly send: SendPath;
@@ -141,7 +138,6 @@ export class MediaBridge extends EventEmitter<MediaBridgeEvents> {
     this.media = opts.media;
     this.log = opts.log.child({ component: 'media-bridge' });
     this.dtmfMode = opts.dtmfMode;
-    this.cnPayloadType = opts.cnPayloadType;
     this.txGainDb = opts.txGainDb ?? 0;
     this.lastWritten = new Int16Array(this.port.frameSamples);
     this.send = new SendPath(opts.session, opts.media, randomInt(0, 2 ** 32), this.log);
@@ -272,7 +268,7 @@ export class MediaBridge extends EventEmitter<MediaBridgeEvents> {
         this.counts.eventPackets++;
         this.rx.notePause();
         this.events.receive(p);
-      } else if (this.cnPayloadType !== undefined && p.payloadType === this.cnPayloadType) {
+      } else if (this.media.comfortNoisePt !== undefined && p.payloadType === this.media.comfortNoisePt) {
         if (!this.rx.putComfortNoise(p)) this.counts.ignoredPackets++;
       } else {
         this.counts.ignoredPackets++;
