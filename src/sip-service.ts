@@ -205,10 +205,17 @@ export class SipRuntime {
         sup.onTreeEvent((event) => ctx.treeEvent(event));
         sup.on('failed', (err) => ctx.fail(err));
         await sup.start();
+        let trust = JSON.stringify(store.settings.sipTls());
+        const trustChanged = (): boolean => {
+          const now = JSON.stringify(store.settings.sipTls());
+          if (now === trust) return false;
+          trust = now;
+          return true;
+        };
         const onChange = (change: ConfigChange): void => {
           const work = change.section === 'accounts' ? this.reconcile(sup, store, change)
-            // New TLS trust: accounts over TLS try again now rather than at their next retry.
-            : change.section === 'settings' && (change.key === 'sipTls' || change.key === undefined) ? this.restartTlsAccounts(sup, store)
+            // New TLS trust (not any settings change, e.g. the region): accounts over TLS try again now, not at their next retry.
+            : change.section === 'settings' && trustChanged() ? this.restartTlsAccounts(sup, store)
             : undefined;
           if (work !== undefined) ctx.watch(work).catch((err: unknown) => ctx.log.error('accounts not updated', { err: toError(err).message }));
         };

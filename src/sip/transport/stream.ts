@@ -7,7 +7,7 @@
  * only. A double-CRLF ping is answered with a CRLF pong. TLS verifies the
  * peer's certificate unless told otherwise.
  */
-import { createServer as createTcpServer, connect as tcpConnect, type Server, type Socket } from 'node:net';
+import { createServer as createTcpServer, connect as tcpConnect, isIP, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, connect as tlsConnect, rootCertificates, type TLSSocket } from 'node:tls';
 import type { Logger } from '../../log.js';
 import { SipStreamFramer } from '../message/index.js';
@@ -163,7 +163,7 @@ export class StreamTransport implements SipTransport {
   private tlsDial(dest: Endpoint): TLSSocket {
     const own = this.opts.tls;
     const extra = this.trust.ca === undefined ? [] : Array.isArray(this.trust.ca) ? this.trust.ca : [this.trust.ca];
-    const name = dest.serverName ?? (isIp(dest.address) ? undefined : dest.address);
+    const name = dest.serverName ?? (isIP(dest.address) !== 0 ? undefined : dest.address);
     return tlsConnect({
       host: dest.address, port: dest.port,
       ...(extra.length > 0 ? { ca: [...rootCertificates, ...extra] } : {}),
@@ -211,8 +211,4 @@ export class StreamTransport implements SipTransport {
       }
     }
   }
-}
-
-function isIp(host: string): boolean {
-  return host.includes(':') || /^\d+\.\d+\.\d+\.\d+$/.test(host);
 }
