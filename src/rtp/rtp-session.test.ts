@@ -591,13 +591,15 @@ test('SRTP with the wrong key: everything is discarded and counted, nothing deli
   const right = sdesKeys();
   const wrong = sdesKeys();
   const elsewhere = await raw();
-  const a = await open({ rtcpMux: true, clock, srtp: { send: right, receive: right } });
+  // random 0.99: the latest first report the §6.3.1 randomisation allows (a fixed 3 s wait missed it).
+  const a = await open({ rtcpMux: true, clock, random: () => 0.99, srtp: { send: right, receive: right } });
   const c = await open({ rtcpMux: true, clock, srtp: { send: wrong, receive: wrong } });
   try {
     a.session.setRemote(endpoint(c.session, true));
     c.session.setRemote({ address: HOST, rtpPort: elsewhere.port, rtcpPort: elsewhere.port });
     await sendPaced(a.session, 10);
-    await advance(clock, 3000); // A's SRTCP report too
+    // Up to A's first SRTCP report, whose randomised time (RFC 3550 §6.3.1) may fall beyond 3 s.
+    await advance(clock, (a.session.nextReportAt ?? clock.now()) - clock.now() + 1);
     await waitFor(() => c.session.stats().discarded === 11, 'discards');
     assert.equal(c.session.discardCounts().rtp_srtp, 10);
     assert.equal(c.session.discardCounts().rtcp_srtp, 1);
