@@ -5,7 +5,8 @@ import { SystemClock } from '../../clock.js';
 import { MemoryLogger } from '../../log.js';
 import { MetricsRegistry } from '../../metrics/registry.js';
 import { parseMessage, type SipResponse } from '../message/index.js';
-import { SipStack } from './sip-stack.js';
+import { TransportError } from '../transport/errors.js';
+import { retryPortClash, SipStack } from './sip-stack.js';
 
 async function withStack(fn: (stack: SipStack, ask: (text: string) => Promise<SipResponse>, client: Socket) => Promise<void>): Promise<void> {
   const metrics = new MetricsRegistry();
@@ -89,4 +90,27 @@ test('TLS listens on the port asked for, or on another free one when that is tak
     await stack.stop();
     await new Promise<void>((r) => busy.close(() => r()));
   }
+});
+
+test('with port 0, a pair whose TCP number is taken elsewhere is tried again on another port; a fixed port is not', async () => {
+  const clash = (): TransportError => new TransportError('cannot listen', undefined, 'EADDRINUSE');
+  let calls = 0;
+  const started = await retryPortClash(0, async () => {
+    calls++;
+    if (calls < 3) throw clash();
+    return 'up';
+  });
+  assert.deepEqual([started, calls], ['up', 3]);
+  calls = 0;
+  await assert.rejects(retryPortClash(5060, async () => {
+    calls++;
+    throw clash();
+  }), TransportError);
+  assert.equal(calls, 1, 'a configured port is not swapped for another');
+  calls = 0;
+  await assert.rejects(retryPortClash(0, async () => {
+    calls++;
+    throw new Error('something else');
+  }), /something else/);
+  assert.equal(calls, 1);
 });

@@ -81,7 +81,11 @@ export class SipStack {
     for (const t of transports) t.onMessage((bytes, remote) => this.receive(bytes, remote, t.reliable));
   }
 
-  static async start(opts: SipStackOptions): Promise<SipStack> {
+  static start(opts: SipStackOptions): Promise<SipStack> {
+    return retryPortClash(opts.port, () => SipStack.startOnce(opts));
+  }
+
+  private static async startOnce(opts: SipStackOptions): Promise<SipStack> {
     const udp = await UdpTransport.open({ port: opts.port, address: opts.address, log: opts.log, clock: opts.clock });
     const open: SipTransport[] = [udp];
     try {
@@ -199,6 +203,22 @@ export class SipStack {
   private trace(direction: 'in' | 'out', message: SipMessage, peer: Endpoint): void {
     if (!this.opts.log.isEnabled('trace')) return;
     this.opts.log.trace('sip', { direction, peer: formatEndpoint(peer), message: serializeMessage(message).toString('utf8') });
+  }
+}
+
+/**
+ * With port 0, UDP picks a free port and TCP must get the same number, which another
+ * program may hold for TCP: then the pair is tried again (up to 5 times) on another
+ * port. A configured port is never swapped for another.
+ */
+export async function retryPortClash<T>(port: number, start: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (err) {
+      const taken = err instanceof TransportError && err.context.sysCode === 'EADDRINUSE';
+      if (port !== 0 || !taken || attempt >= 5) throw err;
+    }
   }
 }
 
