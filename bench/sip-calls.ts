@@ -219,7 +219,7 @@ async function runLoad(ua: UaProcess, calls: number, rate: number, durationMs: n
     scenario: SCENARIO, remote: `127.0.0.1:${ua.port}`, service: 'alice',
     calls, rate, ...(concurrency !== undefined ? { concurrency } : {}),
     timeoutS: Math.ceil(calls / rate + durationMs / 1000 + 30),
-    extraArgs: ['-d', String(durationMs)],
+    pauseMs: durationMs,
   });
   const sippWallS = (performance.now() - t0) / 1000;
   clearInterval(sampler);

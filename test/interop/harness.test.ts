@@ -93,9 +93,11 @@ for (const p of pairings) {
   });
 }
 
-const pairings2: Array<{ uac: string; uas: string; transport: SippTransport; lost?: number; auth?: [string, string]; expectFail?: boolean }> = [
+const pairings2: Array<{ uac: string; uas: string; transport: SippTransport; lost?: number; pauseMs?: number; auth?: [string, string]; expectFail?: boolean }> = [
   { uac: 'uac-call-callee-hangs-up.xml', uas: 'uas-answer-then-bye.xml', transport: 'u1' },
-  { uac: 'uac-call-caller-hangs-up.xml', uas: 'uas-answer.xml', transport: 'u1', lost: 10 },
+  // Talk 4 s: a lost ACK is resent on the 200's retransmissions (0.5, 1.5, 3.5 s)
+  // before the BYE comes; a BYE that overtakes it fails SIPp's answering side.
+  { uac: 'uac-call-caller-hangs-up.xml', uas: 'uas-answer.xml', transport: 'u1', lost: 10, pauseMs: 4000 },
   { uac: 'uac-call-auth-407.xml', uas: 'uas-challenge-407.xml', transport: 'u1', auth: ['alice', 'alice-secret'] },
   { uac: 'uac-call-auth-401.xml', uas: 'uas-challenge-401.xml', transport: 'u1', auth: ['alice', 'alice-secret'] },
   { uac: 'uac-call-auth-401.xml', uas: 'uas-challenge-401.xml', transport: 'u1', auth: ['alice', 'wrong-secret'], expectFail: true },
@@ -106,7 +108,7 @@ for (const p of pairings2) {
     const lost = p.lost !== undefined ? { lost: p.lost } : {};
     const uas = await startSippUas({ scenario: p.uas, transport: p.transport, timeoutS: 15, ...lost });
     t.after(() => uas.stop(0));
-    const uac = await runSipp({ scenario: p.uac, remote: `127.0.0.1:${uas.port}`, transport: p.transport, timeoutS: 12, ...lost, ...(p.auth !== undefined ? { authUser: p.auth[0], authPassword: p.auth[1] } : {}) });
+    const uac = await runSipp({ scenario: p.uac, remote: `127.0.0.1:${uas.port}`, transport: p.transport, timeoutS: 12, ...lost, ...(p.pauseMs !== undefined ? { pauseMs: p.pauseMs } : {}), ...(p.auth !== undefined ? { authUser: p.auth[0], authPassword: p.auth[1] } : {}) });
     const server = await uas.stop();
     if (p.expectFail === true) {
       assert.equal(server.successful, 0, server.report);

@@ -51,6 +51,8 @@ export interface SippCommonOptions {
   concurrency?: number;
   /** -lost: percent of packets SIPp drops on purpose. */
   lost?: number;
+  /** -d: how long a scenario's bare <pause/> lasts (ms, default 500): the talk time. */
+  pauseMs?: number;
   /** Global SIPp timeout in seconds (default 15). */
   timeoutS?: number;
   /** -key k v, substituted for [k] in the scenario. */
@@ -267,6 +269,7 @@ function launch(opts: SippCommonOptions & { remote?: string }, port: number, rol
   if (opts.rate !== undefined) args.push('-r', String(opts.rate));
   if (opts.concurrency !== undefined) args.push('-l', String(opts.concurrency));
   if (opts.lost !== undefined) args.push('-lost', String(opts.lost));
+  args.push('-d', String(opts.pauseMs ?? 500));
   if (opts.injectFile !== undefined) args.push('-inf', opts.injectFile);
   if (opts.authUser !== undefined) args.push('-au', opts.authUser);
   if (opts.authPassword !== undefined) args.push('-ap', opts.authPassword);
