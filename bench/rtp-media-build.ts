@@ -5,7 +5,8 @@
  * are transpiled (TypeScript's transpileModule, types dropped only) into a
  * temporary directory as .mjs, with their imports pointed at the repository's
  * dist/ (built by `npm run bench`) and at the installed packages, and the box is
- * then started with plain `node`.
+ * then started with plain `node`, with the node flags the device runs with (the
+ * ones in systemd/dialtone.service's ExecStart).
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -23,6 +24,20 @@ export interface BuiltBox {
   file: string;
   /** Removes the temporary directory. */
   cleanup(): Promise<void>;
+}
+
+/** The node options (`--...`) between the node binary and the script in the unit's ExecStart. */
+export async function deviceNodeFlags(): Promise<string[]> {
+  const unit = await readFile(new URL('../systemd/dialtone.service', import.meta.url), 'utf8');
+  const line = /^ExecStart=(.*)$/m.exec(unit);
+  if (line === null) throw new Error('systemd/dialtone.service has no ExecStart');
+  const words = line[1]!.trim().split(/\s+/).slice(1);
+  const flags: string[] = [];
+  for (const w of words) {
+    if (!w.startsWith('--')) break;
+    flags.push(w);
+  }
+  return flags;
 }
 
 export async function buildBoxOnDist(): Promise<BuiltBox> {

@@ -5,7 +5,8 @@
  *
  * Processes (each its own event loop, so one's work does not skew another's clock):
  * - the box (bench/rtp-media-box.ts, forked like bench/sip-calls.ts, but run with plain
- *   node on the built dist/, see rtp-media-build.ts, because tsx adds ~27 MB of RSS):
+ *   node and the device's node flags on the built dist/, see rtp-media-build.ts, because
+ *   tsx adds ~27 MB of RSS):
  *   Fastify answering GET /api/status and, from phase B on, CALLS calls, each a
  *   ClockedAudioPort (one real-time VirtualFrameClock on the SystemClock for all
  *   lines; a 1 kHz tone as the line audio) → MediaBridge (PCMU, 20 ms, echo
@@ -57,7 +58,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { isRtcpPacket } from '../src/rtp/packet.js';
 import { nowMs, summarize, TAG_BYTES, TAGS, type BoxStats, type FromBox, type FromLoad, type LoadCount, type Summary, type ToBox, type ToLoad } from './rtp-media-protocol.js';
-import { buildBoxOnDist, type BuiltBox } from './rtp-media-build.js';
+import { buildBoxOnDist, deviceNodeFlags, type BuiltBox } from './rtp-media-build.js';
 
 const CALLS = 4;
 const WEB_RATE = 1000;
@@ -295,12 +296,13 @@ export async function benchRtpMedia(): Promise<void> {
   try {
     await Promise.all(far.map((e) => e.bind()));
     built = await buildBoxOnDist();
-    const b = await IpcChild.start<ToBox, FromBox>(built.file, [], []);
+    const flags = await deviceNodeFlags();
+    const b = await IpcChild.start<ToBox, FromBox>(built.file, [], flags);
     box = b.proc;
     if (b.ready.type !== 'ready') throw new Error('the box did not report its HTTP port');
     const l = await IpcChild.start<ToLoad, FromLoad>(fileURLToPath(new URL('./rtp-media-load.ts', import.meta.url)), [String(b.ready.httpPort)], ['--import', 'tsx']);
     load = l.proc;
-    console.log(`${CALLS} calls: ClockedAudioPort (real-time VirtualFrameClock, 1 kHz tone) → MediaBridge (PCMU 20 ms, echo canceller, rfc4733, jitter min ${JITTER_MIN_MS} ms) ⇄ RtpSession on 127.0.0.1 in a child process (plain node on dist/) that also serves Fastify GET /api/status (:${b.ready.httpPort});`);
+    console.log(`${CALLS} calls: ClockedAudioPort (real-time VirtualFrameClock, 1 kHz tone) → MediaBridge (PCMU 20 ms, echo canceller, rfc4733, jitter min ${JITTER_MIN_MS} ms) ⇄ RtpSession on 127.0.0.1 in a child process (plain node ${flags.join(' ')} on dist/, the device's flags) that also serves Fastify GET /api/status (:${b.ready.httpPort});`);
     console.log(`the bench process is the far end (answers every packet with one of its own stream); another child loads the web server`);
     console.log(`command: npm run bench -- rtp-media   (phases: A ${BASELINE_MS / 1000} s 0 calls, B ${WINDOW_MS / 1000} s 4 calls, web paced at ${WEB_RATE} req/s; C ${SATURATED_MS / 1000} s 4 calls, web unpaced)`);
 
