@@ -8,6 +8,22 @@ import { schemaErrors } from './schema-errors.js';
 
 const Millis = (description: string) => Type.Integer({ minimum: 0, description });
 const Number_ = Type.String({ maxLength: 128, description: 'A number or SIP URI.' });
+const Figure = (description: string) => Type.Number({ minimum: 0, description });
+
+/** The call's media quality at its end (src/rtp: RtpSessionStats and the MOS estimate). */
+export const CdrMediaSchema = Type.Object(
+  {
+    codec: Type.String({ maxLength: 32, description: 'e.g. PCMU, G722.' }),
+    packetsSent: Type.Integer({ minimum: 0 }),
+    packetsReceived: Type.Integer({ minimum: 0 }),
+    lossPercent: Figure('Received packets lost, %.'),
+    jitterMs: Figure('Interarrival jitter at the end (RFC 3550 A.8), ms.'),
+    rttMs: Type.Optional(Figure('Round-trip time from RTCP, ms.')),
+    mos: Type.Number({ minimum: 1, maximum: 5, description: 'E-model estimate (simplified G.107).' }),
+  },
+  { additionalProperties: false },
+);
+export type CdrMedia = Static<typeof CdrMediaSchema>;
 
 export const NewCdrSchema = Type.Object(
   {
@@ -23,6 +39,7 @@ export const NewCdrSchema = Type.Object(
       Type.Literal('answered'), Type.Literal('no_answer'), Type.Literal('busy'), Type.Literal('failed'), Type.Literal('cancelled'),
     ]),
     hangupCause: Type.Optional(Type.Union([Type.String({ maxLength: 256 }), Type.Null()])),
+    media: Type.Optional(Type.Union([CdrMediaSchema, Type.Null()])),
   },
   { additionalProperties: false },
 );
@@ -41,6 +58,7 @@ export interface Cdr {
   account: string | null;
   disposition: NewCdr['disposition'];
   hangupCause: string | null;
+  media: CdrMedia | null;
 }
 
 interface CdrRow {
@@ -55,6 +73,7 @@ interface CdrRow {
   account: string | null;
   disposition: Cdr['disposition'];
   hangup_cause: string | null;
+  media: string | null;
 }
 
 /** How many CDRs are kept. */
@@ -67,8 +86,8 @@ export class CdrRepository {
 
   constructor(private readonly ctx: StoreContext) {
     this.insert = ctx.db.prepare(`
-      INSERT INTO cdrs (started_at, answered_at, ended_at, direction, from_number, to_number, port, account, disposition, hangup_cause)
-      VALUES (@started_at, @answered_at, @ended_at, @direction, @from_number, @to_number, @port, @account, @disposition, @hangup_cause)`);
+      INSERT INTO cdrs (started_at, answered_at, ended_at, direction, from_number, to_number, port, account, disposition, hangup_cause, media)
+      VALUES (@started_at, @answered_at, @ended_at, @direction, @from_number, @to_number, @port, @account, @disposition, @hangup_cause, @media)`);
     this.page = ctx.db.prepare('SELECT * FROM cdrs WHERE id < ? ORDER BY id DESC LIMIT ?');
     this.prune = ctx.db.prepare('DELETE FROM cdrs WHERE id <= ?');
   }
@@ -83,6 +102,7 @@ export class CdrRepository {
         started_at: r.startedAt, answered_at: r.answeredAt ?? null, ended_at: r.endedAt, direction: r.direction,
         from_number: r.from, to_number: r.to, port: r.port ?? null, account: r.account ?? null,
         disposition: r.disposition, hangup_cause: r.hangupCause ?? null,
+        media: r.media === undefined || r.media === null ? null : JSON.stringify(r.media),
       }).lastInsertRowid);
       if (id % PRUNE_EVERY === 0) this.prune.run(id - MAX_CDRS);
       return id;
@@ -95,6 +115,7 @@ export class CdrRepository {
     return this.page.all(beforeId, limit).map((r) => ({
       id: r.id, startedAt: r.started_at, answeredAt: r.answered_at, endedAt: r.ended_at, direction: r.direction,
       from: r.from_number, to: r.to_number, port: r.port, account: r.account, disposition: r.disposition, hangupCause: r.hangup_cause,
+      media: r.media === null ? null : (JSON.parse(r.media) as CdrMedia),
     }));
   }
 }

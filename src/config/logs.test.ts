@@ -17,13 +17,21 @@ test('cdrs: add returns increasing ids; list is newest first with limit and befo
   assert.deepEqual(store.cdrs.list({ limit: 3, beforeId: 5 }).map((c) => c.id), [4, 3, 2]);
   assert.deepEqual(store.cdrs.list({ beforeId: 1 }), []);
   assert.deepEqual(store.cdrs.list({ limit: 1 })[0], {
-    id: 7, startedAt: 7000, answeredAt: 7005, endedAt: 7060, direction: 'outbound', from: '11', to: '7', port: 1, account: 'main', disposition: 'answered', hangupCause: null,
+    id: 7, startedAt: 7000, answeredAt: 7005, endedAt: 7060, direction: 'outbound', from: '11', to: '7', port: 1, account: 'main', disposition: 'answered', hangupCause: null, media: null,
   });
   const minimal = store.cdrs.add({ startedAt: 1, endedAt: 2, direction: 'inbound', from: 'a', to: 'b', disposition: 'no_answer' });
   assert.deepEqual(store.cdrs.list({ limit: 1 })[0], {
-    id: minimal, startedAt: 1, answeredAt: null, endedAt: 2, direction: 'inbound', from: 'a', to: 'b', port: null, account: null, disposition: 'no_answer', hangupCause: null,
+    id: minimal, startedAt: 1, answeredAt: null, endedAt: 2, direction: 'inbound', from: 'a', to: 'b', port: null, account: null, disposition: 'no_answer', hangupCause: null, media: null,
   });
   assert.deepEqual(changes, [], 'records are not configuration changes');
+});
+
+test('cdrs keep the media figures of the call', () => {
+  const { store } = memoryStore();
+  const media = { codec: 'PCMU', packetsSent: 1500, packetsReceived: 1490, lossPercent: 0.7, jitterMs: 3.2, rttMs: 41, mos: 4.3 };
+  store.cdrs.add({ ...cdr(1), media });
+  assert.deepEqual(store.cdrs.list()[0]?.media, media);
+  assertInvalid(() => store.cdrs.add({ ...cdr(2), media: { ...media, mos: 7 } }), { media: /5|union/ });
 });
 
 test('cdrs and paging options are validated', () => {

@@ -118,6 +118,11 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'accounts: SRTP mode',
     up: (db) => db.exec('ALTER TABLE accounts ADD COLUMN srtp TEXT'),
   },
+  {
+    version: 4,
+    name: 'cdrs: media statistics',
+    up: (db) => db.exec('ALTER TABLE cdrs ADD COLUMN media TEXT'),
+  },
 ];
 
 export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): number {
