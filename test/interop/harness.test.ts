@@ -95,6 +95,8 @@ for (const p of pairings) {
 
 const pairings2: Array<{ uac: string; uas: string; transport: SippTransport; lost?: number; pauseMs?: number; auth?: [string, string]; expectFail?: boolean }> = [
   { uac: 'uac-call-callee-hangs-up.xml', uas: 'uas-answer-then-bye.xml', transport: 'u1' },
+  // Loss on the caller's side only (both ways through its socket): with -lost on both
+  // SIPps, one run in ~15 stalled inside SIPp with no 200 reaching the caller in 12 s.
   // Talk 4 s: a lost ACK is resent on the 200's retransmissions (0.5, 1.5, 3.5 s)
   // before the BYE comes; a BYE that overtakes it fails SIPp's answering side.
   { uac: 'uac-call-caller-hangs-up.xml', uas: 'uas-answer.xml', transport: 'u1', lost: 10, pauseMs: 4000 },
@@ -104,9 +106,9 @@ const pairings2: Array<{ uac: string; uas: string; transport: SippTransport; los
 ];
 
 for (const p of pairings2) {
-  test(`SIPp ${p.uac} against SIPp ${p.uas} over ${p.transport}${p.lost !== undefined ? ` with ${p.lost}% loss` : ''}${p.expectFail === true ? ' fails with a wrong password' : ''}`, { skip: noSipp, timeout: 30_000 }, async (t) => {
+  test(`SIPp ${p.uac} against SIPp ${p.uas} over ${p.transport}${p.lost !== undefined ? ` with ${p.lost}% loss at the caller` : ''}${p.expectFail === true ? ' fails with a wrong password' : ''}`, { skip: noSipp, timeout: 30_000 }, async (t) => {
     const lost = p.lost !== undefined ? { lost: p.lost } : {};
-    const uas = await startSippUas({ scenario: p.uas, transport: p.transport, timeoutS: 15, ...lost });
+    const uas = await startSippUas({ scenario: p.uas, transport: p.transport, timeoutS: 15 });
     t.after(() => uas.stop(0));
     const uac = await runSipp({ scenario: p.uac, remote: `127.0.0.1:${uas.port}`, transport: p.transport, timeoutS: 12, ...lost, ...(p.pauseMs !== undefined ? { pauseMs: p.pauseMs } : {}), ...(p.auth !== undefined ? { authUser: p.auth[0], authPassword: p.auth[1] } : {}) });
     const server = await uas.stop();
