@@ -51,7 +51,7 @@ export interface RegionProfile {
   readonly region: string;
   /** Call-progress tones and ring cadence (audio/tones/plans). */
   readonly tones: TonePlan;
-  /** Ring voltage frequency, Hz (20 or 25). */
+  /** Ring voltage frequency, Hz (20 or 25 in most countries; 16 in Japan). */
   readonly ringFrequencyHz: number;
   readonly callerId: {
     readonly standard: CallerIdStandard;
