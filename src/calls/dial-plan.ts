@@ -1,0 +1,87 @@
+/**
+ * Where a call goes: for a number dialled on a phone, the destination (a SIP account,
+ * another phone by extension, or the landline), and for an incoming call, which phones
+ * ring. Pure functions of the configuration; the call router acts on the answer.
+ *
+ * Outgoing, in this order (local numbers first, then the user's explicit routes, then
+ * the landline prefix, then the line's own account):
+ * 1. an exact extension of another FXS line rings that phone (intercom);
+ * 2. the dial-plan routes, first match wins: a route matches when its pattern says the
+ *    number is complete (at once or on the timer); `strip` digits are removed from the
+ *    front, then `prepend` is added; `account:<id>`, `fxo` or `line:<port>`. Before the
+ *    prefix, so that a route for 911 works even when 9 is the landline prefix (as US
+ *    law requires of multi-line systems: direct 911 dialling, Kari's Law);
+ * 3. a number that starts with an FXO line's prefix goes out on that landline, the
+ *    prefix removed (like "9 for an outside line" on a key system);
+ * 4. the calling line's own account;
+ * otherwise the call is refused with a reason the line plays as reorder and the log keeps.
+ */
+import type { DialPlanRoute, Line } from '../config/provisioning-schema.js';
+import type { DigitMatcher } from '../line/types.js';
+
+export type Destination =
+  | { readonly kind: 'sip'; readonly account: string; readonly number: string }
+  | { readonly kind: 'line'; readonly port: number }
+  | { readonly kind: 'fxo'; readonly port: number; readonly number: string }
+  | { readonly kind: 'none'; readonly reason: string };
+
+export interface OutboundContext {
+  /** The FXS port the number was dialled on. */
+  readonly fromPort: number;
+  readonly lines: readonly Line[];
+  readonly routes: readonly DialPlanRoute[];
+  /** A matcher for a digit-map pattern (e.g. DigitMap.parse, cached by the caller). */
+  readonly matcher: (pattern: string) => DigitMatcher;
+}
+
+export function routeOutbound(number: string, ctx: OutboundContext): Destination {
+  if (number === '') return { kind: 'none', reason: 'nothing was dialled' };
+  const fxs = ctx.lines.filter((l) => l.kind === 'fxs');
+  const fxo = ctx.lines.filter((l) => l.kind === 'fxo');
+
+  const called = fxs.find((l) => l.extension !== undefined && l.extension === number);
+  if (called !== undefined) {
+    if (called.port === ctx.fromPort) return { kind: 'none', reason: `${number} is this phone's own extension` };
+    return { kind: 'line', port: called.port };
+  }
+
+  for (const route of ctx.routes) {
+    const result = ctx.matcher(route.pattern).match(number);
+    if (result.kind !== 'complete' && result.kind !== 'complete-on-timeout') continue;
+    const rewritten = (route.prepend ?? '') + number.slice(route.strip ?? 0);
+    return destinationOf(route.route, rewritten, ctx, fxo);
+  }
+
+  const landline = fxo.find((l) => l.prefix !== undefined && number.startsWith(l.prefix) && number.length > l.prefix.length);
+  if (landline?.prefix !== undefined) return { kind: 'fxo', port: landline.port, number: number.slice(landline.prefix.length) };
+
+  const own = ctx.lines.find((l) => l.port === ctx.fromPort);
+  if (own?.account !== undefined) return { kind: 'sip', account: own.account, number };
+  return { kind: 'none', reason: `no route for ${number}, and port ${ctx.fromPort} has no SIP account` };
+}
+
+function destinationOf(route: string, number: string, ctx: OutboundContext, fxo: readonly Line[]): Destination {
+  if (route.startsWith('account:')) return { kind: 'sip', account: route.slice('account:'.length), number };
+  if (route === 'fxo') {
+    const port = fxo[0]?.port;
+    return port === undefined ? { kind: 'none', reason: 'the dial plan routes to the landline, but no FXO line is configured' } : { kind: 'fxo', port, number };
+  }
+  if (route.startsWith('line:')) {
+    const port = Number(route.slice('line:'.length));
+    if (port === ctx.fromPort) return { kind: 'none', reason: `the dial plan routes ${number} back to port ${port}` };
+    return { kind: 'line', port };
+  }
+  return { kind: 'none', reason: `unknown route "${route}"` };
+}
+
+/** The FXS ports that ring for a call to `account`: the FXS lines that use it. */
+export function portsForAccount(account: string, lines: readonly Line[]): number[] {
+  return lines.filter((l) => l.kind === 'fxs' && l.account === account).map((l) => l.port);
+}
+
+/** The FXS ports that ring for a landline call on `fxoPort`: its `ringsOnFxs`, or every FXS line. */
+export function portsForLandline(fxoPort: number, lines: readonly Line[]): number[] {
+  const fxs = lines.filter((l) => l.kind === 'fxs').map((l) => l.port);
+  const chosen = lines.find((l) => l.port === fxoPort && l.kind === 'fxo')?.ringsOnFxs;
+  return chosen === undefined ? fxs : chosen.filter((p) => fxs.includes(p));
+}
