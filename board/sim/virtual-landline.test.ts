@@ -4,21 +4,16 @@ import { classifyCallProgress, tonePlan, type TonePlan } from '../../audio/tones
 import { dtmfSamples } from '../../audio/dtmf/index.js';
 import { CallerIdReceiver, type FskStandard } from '../../audio/caller-id/index.js';
 import { InvalidStateError } from '../../src/errors.js';
-import type { BoardEvent } from '../board.js';
-import { SimBoard, type SimBoardOptions } from './sim-board.js';
-import { capture, Harness, only } from './test-support/harness.js';
+import type { SimBoardOptions } from './sim-board.js';
+import { capture, only, simSetup } from './test-support/harness.js';
 import { CPC_MS } from './virtual-landline.js';
 
 const US = tonePlan('US');
 const DE = tonePlan('DE');
 const FXO = 3;
 
-function setup(plan: TonePlan = US, opts: Partial<SimBoardOptions> = {}): { h: Harness; board: SimBoard; events: BoardEvent[] } {
-  const h = new Harness();
-  const board = new SimBoard({ clock: h.clock, frameClock: h.frames, plan, hookBounce: false, ...opts });
-  const events: BoardEvent[] = [];
-  board.onEvent((e) => events.push(e));
-  return { h, board, events };
+function setup(plan: TonePlan = US, opts: Partial<SimBoardOptions> = {}): ReturnType<typeof simSetup> {
+  return simSetup(plan, opts);
 }
 
 function decode(standard: FskStandard, samples: Int16Array): { number?: string; name?: string; sample: number }[] {

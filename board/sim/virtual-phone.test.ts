@@ -4,19 +4,14 @@ import { tonePlan, type TonePlan } from '../../audio/tones/index.js';
 import { DtmfDetector, dtmfSamples } from '../../audio/dtmf/index.js';
 import { dtmfCallerIdSamples, onHookFskPlan } from '../../audio/caller-id/index.js';
 import { InvalidStateError, ValidationError } from '../../src/errors.js';
-import type { BoardEvent } from '../board.js';
-import { SimBoard, type SimBoardOptions } from './sim-board.js';
-import { capture, Harness, only } from './test-support/harness.js';
+import type { SimBoardOptions } from './sim-board.js';
+import { capture, only, simSetup } from './test-support/harness.js';
 
 const US = tonePlan('US');
 const DE = tonePlan('DE');
 
-function setup(plan: TonePlan = US, opts: Partial<SimBoardOptions> = {}): { h: Harness; board: SimBoard; events: BoardEvent[] } {
-  const h = new Harness();
-  const board = new SimBoard({ clock: h.clock, frameClock: h.frames, plan, hookBounce: false, ...opts });
-  const events: BoardEvent[] = [];
-  board.onEvent((e) => events.push(e));
-  return { h, board, events };
+function setup(plan: TonePlan = US, opts: Partial<SimBoardOptions> = {}): ReturnType<typeof simSetup> {
+  return simSetup(plan, opts);
 }
 
 function digitsIn(samples: Int16Array): string {

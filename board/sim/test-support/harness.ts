@@ -8,7 +8,9 @@ import { ManualFrameClock } from '../../../audio/port/frame-clock.js';
 import { FRAME_MS, FRAME_SAMPLES } from '../../../audio/pcm.js';
 import type { AudioPort } from '../../../audio/port/audio-port.js';
 import { ToneGenerator, type ToneSpec } from '../../../audio/tones/index.js';
+import type { TonePlan } from '../../../audio/tones/index.js';
 import type { BoardEvent } from '../../board.js';
+import { SimBoard, type SimBoardOptions } from '../sim-board.js';
 
 export class Harness {
   readonly clock = new FakeClock();
@@ -79,4 +81,13 @@ export function capture(port: AudioPort): { samples(): Int16Array; stop(): void 
 /** Events of one type, from a list of board events. */
 export function only<T extends BoardEvent['type']>(events: readonly BoardEvent[], type: T): Extract<BoardEvent, { type: T }>[] {
   return events.filter((e): e is Extract<BoardEvent, { type: T }> => e.type === type);
+}
+
+/** A sim board on a fresh harness (no hook bounce), with every event it emits collected. */
+export function simSetup(plan: TonePlan, opts: Partial<SimBoardOptions> = {}): { h: Harness; board: SimBoard; events: BoardEvent[] } {
+  const h = new Harness();
+  const board = new SimBoard({ clock: h.clock, frameClock: h.frames, plan, hookBounce: false, ...opts });
+  const events: BoardEvent[] = [];
+  board.onEvent((e) => events.push(e));
+  return { h, board, events };
 }
