@@ -16,7 +16,8 @@ import { describe, it } from 'node:test';
 import { seededRandom } from '../../audio/seeded-random.js';
 import { fxoConfig } from './fxo-config.js';
 import { isSeizedPhase } from './fxo-seized.js';
-import { FxoHarness, ringBurstEdges, testProfile } from './test-support/fxo-harness.js';
+import { FxoHarness, ringBurstEdges } from './test-support/fxo-harness.js';
+import { regionProfile } from './region-profile.js';
 import type { FxoInput, FxoPhase, FxoTimerName, LineTone } from './fxo-types.js';
 
 const TONES: readonly LineTone[] = ['dial', 'busy', 'reorder', 'ringback', 'silence', 'voice'];
@@ -48,7 +49,7 @@ function randomInputs(rand: () => number, t: number): FxoInput[] {
 
 function runSequence(seed: number, steps: number, visited: Set<string>): void {
   const rand = seededRandom(seed);
-  const config = fxoConfig(testProfile(pick(rand, ['US', 'GB', 'DE'])), {
+  const config = fxoConfig(regionProfile(pick(rand, ['US', 'GB', 'DE'])), {
     polarityReversal: pick(rand, ['ignore', 'disconnect', 'answer-and-disconnect'] as const),
     dialToneDetection: rand() < 0.7,
     loopCurrentDetect: rand() < 0.8,

@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import type { BoardEvent } from '../../board/board.js';
 import { fxoConfig } from './fxo-config.js';
 import { createFxoLine, fxoStep } from './fxo-line.js';
-import { FxoHarness, ringBurstEdges, ringCadenceEdges, testProfile } from './test-support/fxo-harness.js';
+import { FxoHarness, ringBurstEdges, ringCadenceEdges } from './test-support/fxo-harness.js';
+import { regionProfile } from './region-profile.js';
 import type { FxoEvent, FxoInput } from './fxo-types.js';
 
 // The board's FXO events are inputs as they are (compile-time check).
@@ -11,7 +12,7 @@ type FxoBoardEvent = Extract<BoardEvent, { type: 'ring-detect' | 'loop-current' 
 const _boardEventsAreInputs: (e: FxoBoardEvent) => FxoInput = (e) => e;
 void _boardEventsAreInputs;
 
-const US = testProfile('US');
+const US = regionProfile('US');
 const types = (events: FxoEvent[]): string[] => events.map((e) => e.type);
 
 /** An answered incoming call at 20 Hz on the US cadence; returns the harness after the answer at 2.5 s. */
@@ -63,14 +64,14 @@ describe('FXO incoming call', () => {
   });
 
   it('counts a GB double ring as one ring of two bursts', () => {
-    const h = new FxoHarness(testProfile('GB'));
+    const h = new FxoHarness(regionProfile('GB'));
     h.feed(...ringCadenceEdges(0, [400, 200, 400, 2000], 2, 25));
     const rings = h.events('ring').map((e) => (e.type === 'ring' ? [e.n, e.burst] : []));
     assert.deepEqual(rings, [[1, 1], [1, 2], [2, 1], [2, 2]]);
   });
 
   it('attaches caller ID sent before the first ring (EN 300 659-1)', () => {
-    const h = new FxoHarness(testProfile('GB'));
+    const h = new FxoHarness(regionProfile('GB'));
     h.feed({ type: 'line-polarity', reversed: true, atMs: 0 }, { type: 'caller-id', info: { number: '01234567890' }, atMs: 400 });
     h.feed(...ringBurstEdges(1000, 400, 25));
     const r = h.events('ring')[0];

@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { seededRandom } from '../../audio/seeded-random.js';
-import { ringBurstEdges, ringCadenceEdges, testProfile, type RingEdge } from './test-support/fxo-harness.js';
+import { ringBurstEdges, ringCadenceEdges, type RingEdge } from './test-support/fxo-harness.js';
+import { regionProfile } from './region-profile.js';
 import {
   initialRingDetector, RingDetector, ringDetectorConfig, ringDetectorDeadline, ringDetectorEdge, ringDetectorPoll, type RingDetectorEvent,
 } from './ring-detector.js';
 
 /** Feeds edges, polling at every deadline passed on the way (as the runtime's timer would), then lets `tailMs` pass. */
 function run(edges: readonly RingEdge[], region = 'US', tailMs = 1000): RingDetectorEvent[] {
-  let s = initialRingDetector(ringDetectorConfig(testProfile(region)));
+  let s = initialRingDetector(ringDetectorConfig(regionProfile(region)));
   const events: RingDetectorEvent[] = [];
   const pollUntil = (t: number): void => {
     const due = ringDetectorDeadline(s);
@@ -81,7 +82,7 @@ describe('ring detector: frequency and duration', () => {
   });
 
   it('decides the end of a burst by time: deadline and poll', () => {
-    const d = new RingDetector(ringDetectorConfig(testProfile('US')));
+    const d = new RingDetector(ringDetectorConfig(regionProfile('US')));
     for (const e of ringBurstEdges(0, 500, 20)) d.edge(e.active, e.atMs);
     assert.equal(d.nextDeadline(), 450 + 100);
     assert.deepEqual(d.poll(549), []);
@@ -91,8 +92,8 @@ describe('ring detector: frequency and duration', () => {
   });
 
   it('refuses an unusable configuration at start', () => {
-    assert.throws(() => initialRingDetector(ringDetectorConfig(testProfile(), { endGapMs: 50 })), RangeError);
-    assert.throws(() => initialRingDetector(ringDetectorConfig(testProfile(), { minFrequencyHz: 80 })), RangeError);
+    assert.throws(() => initialRingDetector(ringDetectorConfig(regionProfile('US'), { endGapMs: 50 })), RangeError);
+    assert.throws(() => initialRingDetector(ringDetectorConfig(regionProfile('US'), { minFrequencyHz: 80 })), RangeError);
   });
 });
 

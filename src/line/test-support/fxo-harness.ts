@@ -4,25 +4,11 @@
  * them, and a tiny runtime (`FxoHarness`) that keeps the machine's timers and
  * fires them in time order, as the real runtime does with the Clock.
  */
-import { tonePlan } from '../../../audio/tones/index.js';
 import { fxoConfig, type FxoConfig } from '../fxo-config.js';
 import { createFxoLine, fxoStep } from '../fxo-line.js';
 import type { FxoAction, FxoEvent, FxoInput, FxoState, FxoTimerName } from '../fxo-types.js';
+import { regionProfile } from '../region-profile.js';
 import type { RegionProfile } from '../types.js';
-
-/** A region profile from the region's real tone plan (US, GB, DE, FR…). */
-export function testProfile(region = 'US'): RegionProfile {
-  const nanp = region === 'US' || region === 'CA';
-  return {
-    region,
-    tones: tonePlan(region),
-    ringFrequencyHz: nanp ? 20 : 25,
-    callerId: { standard: nanp ? 'bell202' : 'v23', method: 'after-first-ring', format: 'mdmf', profile: nanp ? 'bell' : 'etsi', dtmfVariant: 'a-c' },
-    flash: { minMs: 100, maxMs: nanp ? 1000 : 130 },
-    digitMap: 'x.T',
-    anonymousCallPrefix: '*67',
-  };
-}
 
 export type RingEdge = { readonly type: 'ring-detect'; readonly active: boolean; readonly atMs: number };
 
@@ -59,7 +45,7 @@ export class FxoHarness {
   media = false;
   now = 0;
 
-  constructor(config: FxoConfig | RegionProfile = testProfile()) {
+  constructor(config: FxoConfig | RegionProfile = regionProfile('US')) {
     this.state = createFxoLine('ringDetector' in config ? config : fxoConfig(config));
   }
 

@@ -5,9 +5,9 @@
  * for, in time order) and records what it did, with timestamps.
  */
 import type { OnHookFskPlan, OnHookMethod } from '../../../audio/caller-id/on-hook.js';
-import { tonePlan } from '../../../audio/tones/plans/index.js';
 import { fxsInitial, fxsStep } from '../fxs-line.js';
 import type { CallerIdPlanner, FxsAction, FxsConfig, FxsInput, FxsState, FxsTimerName } from '../fxs-types.js';
+import { regionProfile } from '../region-profile.js';
 import type { DigitMapResult, DigitMatcher, RegionProfile } from '../types.js';
 
 /**
@@ -48,23 +48,7 @@ export function fakeDigitMap(patterns: readonly string[]): DigitMatcher {
 export const TEST_MAP = fakeDigitMap(['911', '*xx', '*#x', '2xxx', '2xxxxxx']);
 
 export function profile(region: 'US' | 'GB' | 'DE', callerId: Partial<RegionProfile['callerId']> = {}): RegionProfile {
-  const etsi = region !== 'US';
-  return {
-    region,
-    tones: tonePlan(region),
-    ringFrequencyHz: etsi ? 25 : 20,
-    callerId: {
-      standard: etsi ? 'v23' : 'bell202',
-      method: region === 'GB' ? 'dt-as' : 'after-first-ring',
-      format: 'mdmf',
-      profile: etsi ? 'etsi' : 'bell',
-      dtmfVariant: 'a-c',
-      ...callerId,
-    },
-    flash: { minMs: 100, maxMs: 900 },
-    digitMap: TEST_MAP.source,
-    anonymousCallPrefix: '*67',
-  };
+  return regionProfile(region, { callerId });
 }
 
 /** On-hook plans with chosen lengths: `dataMs` of data (8 samples a ms); no off-hook plan unless `offHookMs`. */
