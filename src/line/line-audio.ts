@@ -30,7 +30,7 @@ export class LineAudio {
 
   constructor(
     private readonly port: AudioPort,
-    private plan: TonePlan,
+    private readonly plan: TonePlan,
   ) {
     this.unsubscribe = port.onFrame(() => this.fill());
   }
@@ -64,14 +64,6 @@ export class LineAudio {
   /** While on, the call's media feeds the port and this writes nothing. */
   setMedia(on: boolean): void {
     this.media = on;
-  }
-
-  /** A new region: later tones come from its plan. */
-  setPlan(plan: TonePlan): void {
-    this.plan = plan;
-    const kind = this.toneKind;
-    this.toneKind = null;
-    this.setTone(kind);
   }
 
   close(): void {
