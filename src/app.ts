@@ -6,9 +6,13 @@
  * Tree (rest_for_one: a part restarts together with everything that depends on it):
  *   dialtone
  *   ├─ config   the SQLite store
+ *   ├─ board    the hardware driver (the simulated board with `--board sim`)
+ *   ├─ lines    a runtime per port (FXS/FXO line state machines) and the call router
  *   ├─ sip      transports, transactions, the user agent core, the SIP trace
  *   ├─ accounts one child per enabled SIP account (server lookup, registration)
  *   └─ web      the HTTP API and page (takes the current store when it starts)
+ * `lines` comes before `sip`: a restart of the SIP stack ends SIP calls only, and calls
+ * between local phones go on.
  */
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -21,6 +25,10 @@ import type { RootLogger } from './log.js';
 import { registerProcessMetrics } from './metrics/process-metrics.js';
 import { MetricsRegistry } from './metrics/registry.js';
 import { SipRuntime } from './sip-service.js';
+import { LinesRuntime, type LineStatus } from './lines-service.js';
+import type { ActiveCall } from './calls/call-record.js';
+import { callsRoutes, statusStreamRoutes } from './web/routes/calls.js';
+import { simRoutes } from './web/routes/sim.js';
 import type { AccountStatus } from './sip/ua/account-agent.js';
 import { Supervisor, type ChildSpec, type SupervisorStatus } from './supervisor/index.js';
 import { LoginLimiter } from './web/login-limiter.js';
@@ -63,6 +71,8 @@ export interface ApplianceStatus {
   healthy: boolean;
   http: { port: number };
   sip: { port: number; registrations: AccountStatus[] };
+  lines: LineStatus;
+  calls: ActiveCall[];
   supervision: SupervisorStatus;
 }
 
@@ -78,6 +88,7 @@ export class Appliance {
   private store: ConfigStore | undefined;
   private boundHttpPort: number | undefined;
   readonly sip: SipRuntime;
+  readonly lines: LinesRuntime;
   private readonly startedAtWall: number;
   private readonly startedAt: number;
   private readonly failureListeners: ((err: Error) => void)[] = [];
@@ -96,14 +107,22 @@ export class Appliance {
       store: () => this.store,
       ...(opts.dns !== undefined ? { dns: opts.dns } : {}),
       tlsDir: join(opts.dataDir, 'tls'),
+      incomingCall: (invite) => this.lines.incomingSip(invite),
     }, clock);
+    this.lines = new LinesRuntime({
+      board: opts.board,
+      store: () => this.store,
+      sip: () => (this.sip.ua !== undefined && this.sip.sessions !== undefined ? { ua: this.sip.ua, router: this.sip.sessions } : undefined),
+    });
     this.tree = new Supervisor({
       id: 'dialtone',
       strategy: 'rest_for_one',
       intensity: opts.intensity ?? DEFAULT_INTENSITY,
       clock,
       log,
-      children: [this.configChild(), this.sip.sipChild(), this.sip.accountsChild(), this.webChild()].map((c) => this.faults.wrap(c)),
+      children: [
+        this.configChild(), this.lines.boardChild(), this.lines.linesChild(), this.sip.sipChild(), this.sip.accountsChild(), this.webChild(),
+      ].map((c) => this.faults.wrap(c)),
     });
     const restarts = this.metrics.counter('dialtone_supervisor_restarts_total', 'Restarts of supervised children, by child path');
     const faults = this.metrics.counter('dialtone_supervisor_faults_total', 'Faults of supervised children, by child path');
@@ -163,6 +182,8 @@ export class Appliance {
       healthy: this.healthy(),
       http: { port: this.httpPort },
       sip: { port: this.sipPort, registrations: this.sip.registrations() },
+      lines: this.lines.status(),
+      calls: this.lines.calls(),
       supervision: this.tree.status(),
     };
   }
@@ -205,7 +226,13 @@ export class Appliance {
           logLevel: this.opts.log,
           metrics: this.metrics,
           status: () => this.status(),
-          plugins: [sipTraceRoutes(() => this.sip.traceSource()), ...(this.opts.faultInjection ? [debugRoutes(this.faults)] : [])],
+          plugins: [
+            sipTraceRoutes(() => this.sip.traceSource()),
+            callsRoutes(() => (this.store === undefined ? undefined : { active: () => this.lines.calls(), history: (page) => store.cdrs.list(page) })),
+            statusStreamRoutes(() => this.status()),
+            ...(this.opts.board === 'sim' ? [simRoutes(() => this.lines.simBoard())] : []),
+            ...(this.opts.faultInjection ? [debugRoutes(this.faults)] : []),
+          ],
         });
         server.server.on('error', (err) => ctx.fail(err));
         await server.listen({ port: this.httpPort, host: this.opts.httpHost });

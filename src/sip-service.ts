@@ -21,7 +21,8 @@ import { loadOrCreateTlsIdentity } from './sip/transport/tls-identity.js';
 import type { Logger } from './log.js';
 import { TraceBuffer } from './sip/trace/index.js';
 import { AccountAgent, type AccountStatus } from './sip/ua/account-agent.js';
-import { UserAgent, type NextHop } from './sip/ua/user-agent.js';
+import { UserAgent, type IncomingInvite, type NextHop } from './sip/ua/user-agent.js';
+import { respond } from './calls/sip-leg.js';
 import { Supervisor, type ChildSpec } from './supervisor/index.js';
 import type { SipTraceSource } from './web/routes/sip-trace.js';
 import type { Endpoint, TransportProtocol } from './sip/transport/types.js';
@@ -37,6 +38,8 @@ export interface SipRuntimeOptions {
   dns?: DnsClient;
   /** Where the box's SIP TLS key and certificate live; without it SIP runs without TLS. */
   tlsDir?: string;
+  /** Takes a new INVITE that passed the inbound policy; false: nobody takes calls now (480). */
+  incomingCall?: (invite: IncomingInvite) => boolean;
 }
 
 /** The name in the box's own TLS certificate (the mDNS name it answers to). */
@@ -46,6 +49,7 @@ const TLS_HOST_NAME = 'dialtone.local';
 export class SipRuntime {
   stack: SipStack | undefined;
   ua: UserAgent | undefined;
+  sessions: SessionRouter | undefined;
   readonly trace: TraceBuffer;
   /** Whether packets are kept in `trace` (on by default: bounded, and there when a ticket needs it). */
   traceEnabled = true;
@@ -145,9 +149,15 @@ export class SipRuntime {
         });
         const router = new SessionRouter(ua, {}, { findInviteTx: (cancel) => stack.layer.findInviteFor(cancel) });
         ua.setDialogLayer(router);
+        ua.onInvite((invite) => {
+          if (this.opts.incomingCall?.(invite) === true) return;
+          // No line runtime takes calls right now (it is restarting): the caller may try again.
+          respond(invite, 480, 'Temporarily Unavailable', [['Warning', '399 dialtone "no phone line takes calls right now"']]);
+        });
         stack.setCore(ua);
         this.stack = stack;
         this.ua = ua;
+        this.sessions = router;
         ctx.log.info('SIP listening', { port: this.port, transports: stack.ports.map((p) => p.protocol) });
         return {
           stop: async () => {
@@ -155,6 +165,7 @@ export class SipRuntime {
             router.dispose();
             stack.setCore(undefined);
             if (this.ua === ua) this.ua = undefined;
+            if (this.sessions === router) this.sessions = undefined;
             if (this.stack === stack) this.stack = undefined;
             await stack.stop();
           },
@@ -300,3 +311,4 @@ export class SipRuntime {
 function active(a: Account): boolean {
   return a.enabled !== false;
 }
+

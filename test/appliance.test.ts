@@ -45,7 +45,7 @@ test('first start: the URL is printed, the API refuses without a session, setup 
     assert.equal(body.healthy, true);
     assert.equal(body.board, 'sim');
     assert.equal(body.supervision.path, 'dialtone');
-    assert.deepEqual(body.supervision.children?.map((c) => [c.id, c.state]), [['config', 'running'], ['sip', 'running'], ['accounts', 'running'], ['web', 'running']]);
+    assert.deepEqual(body.supervision.children?.map((c) => [c.id, c.state]), [['config', 'running'], ['board', 'running'], ['lines', 'running'], ['sip', 'running'], ['accounts', 'running'], ['web', 'running']]);
     const metrics = await api.request('GET', '/metrics');
     assert.equal(metrics.status, 200);
     assert.match(metrics.text, /^dialtone_healthy 1$/m);

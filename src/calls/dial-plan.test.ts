@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DialPlanRoute, Line } from '../config/provisioning-schema.js';
 import { DigitMap } from '../line/digit-map.js';
-import { portsForAccount, portsForLandline, routeOutbound, type OutboundContext } from './dial-plan.js';
+import { effectiveDigitMap, portsForAccount, portsForLandline, routeOutbound, type OutboundContext } from './dial-plan.js';
 
 const lines: Line[] = [
   { port: 1, kind: 'fxs', account: 'home', extension: '21' },
@@ -60,4 +60,21 @@ test('incoming: an account rings its phones; the landline rings its chosen phone
   assert.deepEqual(portsForLandline(3, lines), [2]);
   const all = lines.map((l) => (l.kind === 'fxo' ? { port: l.port, kind: l.kind } : l));
   assert.deepEqual(portsForLandline(3, all), [1, 2]);
+});
+
+test('the effective digit map completes extensions, routes and the landline prefix before the line map', () => {
+  const lines: Line[] = [
+    { port: 1, kind: 'fxs', extension: '101' },
+    { port: 2, kind: 'fxs', extension: '102' },
+    { port: 3, kind: 'fxo', prefix: '9' },
+  ];
+  const map = DigitMap.parse(effectiveDigitMap(1, '([2-9]xxxxxx|1xxxxxxxxxx)', lines, [{ pattern: '*9x', route: 'line:2' }]));
+  // 102 could still grow into 1 + ten digits: it goes when the short timer runs out (or at #), as on an SPA.
+  assert.equal(map.match('102').kind, 'complete-on-timeout');
+  assert.equal(DigitMap.parse(effectiveDigitMap(1, '[2-9]xxxxxx', lines, [])).match('102').kind, 'complete');
+  assert.equal(DigitMap.parse(effectiveDigitMap(1, '[2-9]xxxxxx', lines, [])).match('101').kind, 'invalid', 'not its own extension');
+  assert.equal(map.match('*91').kind, 'complete');
+  assert.equal(map.match('95551234').kind, 'complete-on-timeout');
+  assert.equal(map.match('5551234').kind, 'complete');
+  assert.equal(effectiveDigitMap(1, 'xxxx', [], []), 'xxxx');
 });

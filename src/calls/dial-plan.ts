@@ -85,3 +85,25 @@ export function portsForLandline(fxoPort: number, lines: readonly Line[]): numbe
   const chosen = lines.find((l) => l.port === fxoPort && l.kind === 'fxo')?.ringsOnFxs;
   return chosen === undefined ? fxs : chosen.filter((p) => fxs.includes(p));
 }
+
+/**
+ * The digit map a phone dials with: the other phones' extensions, the dial-plan
+ * routes' patterns and "the landline prefix, then a number" come before the line's own
+ * map, so that dialling 102 or 9 5551234 completes even when the region's map would
+ * never match it (an SPA user writes these into the dial plan by hand; here they follow
+ * from the configuration).
+ */
+export function effectiveDigitMap(port: number, lineMap: string, lines: readonly Line[], routes: readonly DialPlanRoute[]): string {
+  const local = [
+    ...lines.filter((l) => l.kind === 'fxs' && l.port !== port && l.extension !== undefined).map((l) => l.extension!),
+    ...routes.map((r) => r.pattern),
+    ...lines.filter((l) => l.kind === 'fxo' && l.prefix !== undefined).map((l) => `${l.prefix!}x.T`),
+  ];
+  const unique = [...new Set(local)];
+  return unique.length === 0 ? lineMap : `${unique.join('|')}|${stripParens(lineMap)}`;
+}
+
+function stripParens(map: string): string {
+  const t = map.trim();
+  return t.startsWith('(') && t.endsWith(')') ? t.slice(1, -1) : t;
+}
