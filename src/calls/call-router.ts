@@ -33,7 +33,7 @@ import type { IncomingInvite, UserAgent } from '../sip/ua/user-agent.js';
 import { Call, type CallEnd, type Side } from './call.js';
 import { CallRecord, type ActiveCall } from './call-record.js';
 import { portsForAccount, portsForLandline, routeOutbound } from './dial-plan.js';
-import { callerIdFromInvite } from './sip-caller-id.js';
+import { callerIdFromInvite, cleanName } from './sip-caller-id.js';
 import { respond, SipLeg, type SipLegDeps } from './sip-leg.js';
 import { starCode, type StarCodeResult } from './star-codes.js';
 
@@ -159,29 +159,35 @@ export class CallRouter {
         }
         call.record.state = 'ringing';
         call.ringing.add(target);
-        target.command({ type: 'ring', callerId: { number: from, ...(config?.name !== undefined ? { name: config.name } : {}) } });
+        const name = cleanName(config?.name);
+        target.command({ type: 'ring', callerId: { number: from, ...(name !== undefined ? { name } : {}) } });
         line.command({ type: 'progress', tone: 'ringback' });
         return;
       }
       case 'fxo': {
         const landline = this.deps.fxo.get(dest.port);
-        const call = this.newCall(caller, { direction: 'outbound', from, to: number, port: line.port, account: null, via: 'landline' });
+        const call = this.newCall(caller, { direction: 'outbound', from, to: dest.number, port: line.port, account: null, via: 'landline' });
         if (landline === undefined) {
           call.end({ disposition: 'failed', cause: `no landline on port ${dest.port}` });
           return;
         }
+        // One call at a time on a landline: in use (another call, or ringing) is busy, before anything is seized.
+        if ([...this.calls].some((c) => c !== call && c.sideFor(landline) !== undefined) || landline.status().phase !== 'idle') {
+          call.end({ disposition: 'busy', cause: `landline ${dest.port} is in use`, tone: 'busy' });
+          return;
+        }
         call.setCallee({ kind: 'fxo', line: landline });
-        landline.dial(number);
+        landline.dial(dest.number);
         return;
       }
       case 'sip': {
         const account = this.deps.store.accounts.get(dest.account);
-        const call = this.newCall(caller, { direction: 'outbound', from: account?.username ?? from, to: number, port: line.port, account: dest.account, via: 'sip' });
+        const call = this.newCall(caller, { direction: 'outbound', from: account?.username ?? from, to: dest.number, port: line.port, account: dest.account, via: 'sip' });
         if (account === undefined || account.enabled === false) {
           call.end({ disposition: 'failed', cause: `account ${dest.account} is not configured` });
           return;
         }
-        void this.placeSipCall(call, account, number, applied.anonymous);
+        void this.placeSipCall(call, account, dest.number, applied.anonymous);
         return;
       }
     }

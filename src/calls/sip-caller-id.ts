@@ -5,12 +5,13 @@
  * what the caller claims:
  *   1. P-Asserted-Identity (RFC 3325 §9.1: the identity a trusted network asserts);
  *   2. Remote-Party-ID (draft-ietf-sip-privacy-04, still sent by Cisco/older Asterisk),
- *      ignored when it carries `screen=no` and a PAI-less network;
+ *      unless it says `screen=no` (the network did not check it: no better than From);
  *   3. From.
  * The display name is taken from the first of these that has one. A withheld identity
  * becomes the "private" absence code the phone shows as "PRIVATE": `Privacy: id` or
- * `header` (RFC 3323 / 3325), `privacy=full` in Remote-Party-ID, or an anonymous From
- * (RFC 3323 §4.1.1.3: "Anonymous" <sip:anonymous@anonymous.invalid>).
+ * `header` (RFC 3323 / 3325), `privacy=full` or `uri` in Remote-Party-ID, or an
+ * anonymous From (RFC 3323 §4.1.1.3: "Anonymous" <sip:anonymous@anonymous.invalid>);
+ * `privacy=name` withholds the name only.
  *
  * Outbound (a landline's caller ID → SIP From): the number as the user part, the name
  * as the display name; an absent number becomes anonymous.
@@ -30,10 +31,14 @@ interface Party {
 
 export function callerIdFromInvite(invite: SipRequest, wallMs: number): CallerIdInfo {
   const privacy = (invite.headers.get('Privacy') ?? '').toLowerCase().split(';').map((s) => s.trim());
-  const withheld = privacy.includes('id') || privacy.includes('header') || privacy.includes('user');
+  const rpids = invite.headers.getAll('Remote-Party-ID').filter((v) => rpiParam(v, 'screen') !== 'no');
+  const rpidPrivacy = rpids.map((v) => rpiParam(v, 'privacy'));
+  const withheld = privacy.includes('id') || privacy.includes('header') || privacy.includes('user')
+    || rpidPrivacy.includes('full') || rpidPrivacy.includes('uri');
+  const nameWithheld = rpidPrivacy.includes('name');
   const candidates = [
     ...invite.headers.getAll('P-Asserted-Identity').map((v) => partyOf(v)),
-    ...invite.headers.getAll('Remote-Party-ID').map((v) => remotePartyOf(v)),
+    ...rpids.map((v) => partyOf(v)),
     partyOf(invite.headers.get('From') ?? ''),
   ].filter((p): p is Party => p !== undefined);
   const numbered = candidates.find((p) => p.number !== undefined);
@@ -45,7 +50,8 @@ export function callerIdFromInvite(invite: SipRequest, wallMs: number): CallerId
   const info: CallerIdInfo = { time };
   if (numbered?.number !== undefined) info.number = numbered.number;
   else info.numberAbsence = 'unavailable';
-  if (named?.name !== undefined) info.name = named.name;
+  if (nameWithheld) info.nameAbsence = 'private';
+  else if (named?.name !== undefined) info.name = named.name;
   else if (info.number === undefined) info.nameAbsence = 'unavailable';
   return info;
 }
@@ -70,14 +76,11 @@ function partyOf(value: string): Party | undefined {
   return party(a.uri, a.displayName);
 }
 
-/** Remote-Party-ID: name-addr *(; rpi-param); privacy=full|name|uri|off, screen=yes|no. */
-function remotePartyOf(value: string): Party | undefined {
-  const p = partyOf(value);
-  if (p === undefined) return undefined;
-  const privacy = /;\s*privacy\s*=\s*"?([a-z-]+)/i.exec(value)?.[1]?.toLowerCase();
-  if (privacy === 'full' || privacy === 'uri') return { anonymous: true };
-  if (privacy === 'name') return { anonymous: p.anonymous, ...(p.number !== undefined ? { number: p.number } : {}) };
-  return p;
+/** A Remote-Party-ID parameter (rpi-privacy, rpi-screen...), lower case. */
+function rpiParam(value: string, name: string): string | undefined {
+  const close = value.lastIndexOf('>');
+  const params = close >= 0 ? value.slice(close + 1) : value;
+  return new RegExp(`;\\s*${name}\\s*=\\s*"?([a-z-]+)`, 'i').exec(params)?.[1]?.toLowerCase();
 }
 
 function party(uri: SipUri, displayName: string | undefined): Party {
@@ -102,7 +105,8 @@ function numberOf(user: string | undefined): string | undefined {
   return plain.slice(0, MAX_NUMBER);
 }
 
-function cleanName(name: string | undefined): string | undefined {
+/** A name as on-hook caller ID can carry it: printable ASCII (accents dropped), at most 15 characters. */
+export function cleanName(name: string | undefined): string | undefined {
   if (name === undefined) return undefined;
   // Printable ASCII only: the FSK message carries 7-bit characters.
   const ascii = name.normalize('NFKD').replace(/[^\x20-\x7e]/g, '').trim();

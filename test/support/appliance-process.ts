@@ -100,10 +100,21 @@ export class ApiClient {
   constructor(readonly base: string) {}
 
   async request(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown; text: string; headers: Headers }> {
+    return body instanceof Uint8Array ? this.send(method, path, body, 'audio/wav') : this.send(method, path, body === undefined ? undefined : JSON.stringify(body), 'application/json');
+  }
+
+  /** The response body as bytes (a WAV recording). */
+  async bytes(path: string): Promise<Buffer> {
+    const res = await fetch(this.base + path, { headers: this.cookie !== '' ? { cookie: this.cookie } : {} });
+    if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
+    return Buffer.from(await res.arrayBuffer());
+  }
+
+  private async send(method: string, path: string, body: string | Uint8Array | undefined, contentType: string): Promise<{ status: number; json: unknown; text: string; headers: Headers }> {
     const headers: Record<string, string> = {};
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (body !== undefined) headers['content-type'] = contentType;
     if (this.cookie !== '') headers.cookie = this.cookie;
-    const res = await fetch(this.base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(this.base + path, { method, headers, ...(body !== undefined ? { body } : {}) });
     const setCookie = res.headers.get('set-cookie');
     if (setCookie !== null) this.cookie = setCookie.split(';')[0] ?? '';
     const text = await res.text();
