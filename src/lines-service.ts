@@ -15,18 +15,14 @@ import { VirtualFrameClock } from '../audio/port/frame-clock.js';
 import type { Board } from '../board/board.js';
 import { SimBoard } from '../board/sim/sim-board.js';
 import type { BoardKind } from './cli-options.js';
-import { CallRouter, type SipParts } from './calls/call-router.js';
-import { effectiveDigitMap } from './calls/dial-plan.js';
+import type { CallRouter, SipParts } from './calls/call-router.js';
+import { buildLines, type BuiltLines } from './calls/build-lines.js';
+import { regionProfile } from './line/region-profile.js';
 import type { ActiveCall } from './calls/call-record.js';
 import type { ConfigStore } from './config/index.js';
 import type { ConfigChange } from './config/types.js';
-import { DigitMap } from './line/digit-map.js';
-import { fxoConfig } from './line/fxo-config.js';
-import { FxoPort, type FxoPortStatus } from './line/fxo-port.js';
-import { FxsPort, type FxsPortStatus } from './line/fxs-port.js';
-import { regionProfile } from './line/region-profile.js';
-import type { RegionProfile } from './line/types.js';
-import type { Line } from './config/provisioning-schema.js';
+import type { FxoPort, FxoPortStatus } from './line/fxo-port.js';
+import type { FxsPort, FxsPortStatus } from './line/fxs-port.js';
 import { RtpPortAllocator } from './rtp/port-allocator.js';
 import type { IncomingInvite } from './sip/ua/user-agent.js';
 import type { ChildSpec } from './supervisor/index.js';
@@ -49,8 +45,8 @@ const REBUILDS = (change: ConfigChange): boolean => change.section === 'lines' |
 export class LinesRuntime {
   board: Board | undefined;
   router: CallRouter | undefined;
-  private fxs = new Map<number, FxsPort>();
-  private fxo = new Map<number, FxoPort>();
+  private fxs: ReadonlyMap<number, FxsPort> = new Map();
+  private fxo: ReadonlyMap<number, FxoPort> = new Map();
 
   constructor(private readonly opts: LinesRuntimeOptions) {}
 
@@ -115,32 +111,16 @@ export class LinesRuntime {
         if (board === undefined) throw new Error('the board is not running');
         const rtp = store.settings.rtp();
         const allocator = new RtpPortAllocator({ min: rtp.portMin, max: rtp.portMax });
+        let built: BuiltLines | undefined;
         const build = (): void => {
-          const profile = regionProfile(store.settings.region());
-          const fxs = new Map<number, FxsPort>();
-          const fxo = new Map<number, FxoPort>();
-          const lines = store.lines.list();
-          const routes = store.dialPlan.list();
-          for (const bp of board.ports) {
-            const line = lines.find((l) => l.port === bp.port && l.kind === bp.kind);
-            const p = lineProfile(profile, line);
-            const log = ctx.log.child({ port: bp.port });
-            if (bp.kind === 'fxs') {
-              fxs.set(bp.port, new FxsPort({
-                board, port: bp.port, clock: ctx.clock, log, flash: p.flash,
-                config: { profile: p, digitMap: DigitMap.parse(effectiveDigitMap(bp.port, p.digitMap, lines, routes)), callWaiting: line?.features?.callWaiting ?? true, polarityReversal: bp.polarityReversal },
-              }));
-            } else {
-              fxo.set(bp.port, new FxoPort({ board, port: bp.port, clock: ctx.clock, log, profile: p, config: fxoConfig(p) }));
-            }
-          }
-          this.fxs = fxs;
-          this.fxo = fxo;
-          this.router = new CallRouter({ clock: ctx.clock, log: ctx.log, store, profile, fxs, fxo, sip: () => this.opts.sip(), allocator });
+          built = buildLines({ board, store, clock: ctx.clock, log: ctx.log, allocator, sip: () => this.opts.sip() });
+          this.fxs = built.fxs;
+          this.fxo = built.fxo;
+          this.router = built.router;
         };
         const teardown = (): void => {
-          this.router?.stop();
-          for (const l of [...this.fxs.values(), ...this.fxo.values()]) l.close();
+          built?.close();
+          built = undefined;
           this.router = undefined;
           this.fxs = new Map();
           this.fxo = new Map();
@@ -192,10 +172,3 @@ export class LinesRuntime {
   }
 }
 
-/** A line's settings applied to the region's profile. */
-function lineProfile(region: RegionProfile, line: Line | undefined): RegionProfile {
-  return regionProfile(region.region, {
-    ...(line?.digitMap !== undefined ? { digitMap: line.digitMap } : {}),
-    ...(line?.callerIdStandard !== undefined ? { callerId: { standard: line.callerIdStandard } } : {}),
-  });
-}

@@ -40,6 +40,8 @@ export interface SipRuntimeOptions {
   tlsDir?: string;
   /** Takes a new INVITE that passed the inbound policy; false: nobody takes calls now (480). */
   incomingCall?: (invite: IncomingInvite) => boolean;
+  /** Message waiting from an account's voicemail server (NOTIFY message-summary). */
+  messageWaiting?: (accountId: string, waiting: boolean) => void;
 }
 
 /** The name in the box's own TLS certificate (the mDNS name it answers to). */
@@ -149,6 +151,9 @@ export class SipRuntime {
         });
         const router = new SessionRouter(ua, {}, { findInviteTx: (cancel) => stack.layer.findInviteFor(cancel) });
         ua.setDialogLayer(router);
+        ua.on('mwi', (e) => {
+          if (e.accountId !== undefined) this.opts.messageWaiting?.(e.accountId, e.summary.waiting);
+        });
         ua.onInvite((invite) => {
           if (this.opts.incomingCall?.(invite) === true) return;
           // No line runtime takes calls right now (it is restarting): the caller may try again.

@@ -89,6 +89,14 @@ export class CallRouter {
     }));
   }
 
+  /** The account's voicemail has (or no longer has) messages: stutter dial tone and the phone's lamp on its phones. */
+  messageWaiting(accountId: string, waiting: boolean): void {
+    for (const port of portsForAccount(accountId, this.deps.store.lines.list())) {
+      this.deps.fxs.get(port)?.command({ type: 'mwi', waiting });
+    }
+    this.log.info('message waiting', { account: accountId, waiting });
+  }
+
   /** Ends every call (the lines part is stopping). */
   stop(): void {
     for (const off of this.unsubscribe) off();

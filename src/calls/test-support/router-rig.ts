@@ -14,16 +14,14 @@ import { flushAsync } from '../../clock.js';
 import { tempDir } from '../../config/test-support/fixtures.js';
 import { ConfigStore } from '../../config/index.js';
 import type { Account, DialPlanRoute, Line } from '../../config/provisioning-schema.js';
-import { DigitMap } from '../../line/digit-map.js';
-import { fxoConfig } from '../../line/fxo-config.js';
-import { FxoPort } from '../../line/fxo-port.js';
-import { FxsPort } from '../../line/fxs-port.js';
+import type { FxoPort } from '../../line/fxo-port.js';
+import type { FxsPort } from '../../line/fxs-port.js';
 import { regionProfile } from '../../line/region-profile.js';
 import type { RegionProfile } from '../../line/types.js';
 import { MemoryLogger } from '../../log.js';
 import { RtpPortAllocator } from '../../rtp/port-allocator.js';
-import { CallRouter } from '../call-router.js';
-import { effectiveDigitMap } from '../dial-plan.js';
+import type { CallRouter } from '../call-router.js';
+import { buildLines } from '../build-lines.js';
 
 export interface RouterRigOptions {
   readonly region?: string;
@@ -69,28 +67,10 @@ export function routerRig(opts: RouterRigOptions): RouterRig {
   for (const l of opts.lines) store.lines.upsert(l);
   if (opts.routes !== undefined) store.dialPlan.replace([...opts.routes]);
 
-  const lines = store.lines.list();
-  const routes = store.dialPlan.list();
-  const fxs = new Map<number, FxsPort>();
-  const fxo = new Map<number, FxoPort>();
-  for (const bp of board.ports) {
-    const line = lines.find((l) => l.port === bp.port && l.kind === bp.kind);
-    const p = regionProfile(profile.region, {
-      ...(line?.digitMap !== undefined ? { digitMap: line.digitMap } : {}),
-      ...(line?.callerIdStandard !== undefined ? { callerId: { standard: line.callerIdStandard } } : {}),
-    });
-    const portLog = log.child({ port: bp.port });
-    if (bp.kind === 'fxs') {
-      fxs.set(bp.port, new FxsPort({
-        board, port: bp.port, clock: h.clock, log: portLog, flash: p.flash,
-        config: { profile: p, digitMap: DigitMap.parse(effectiveDigitMap(bp.port, p.digitMap, lines, routes)), callWaiting: line?.features?.callWaiting ?? true, polarityReversal: bp.polarityReversal },
-      }));
-    } else {
-      fxo.set(bp.port, new FxoPort({ board, port: bp.port, clock: h.clock, log: portLog, profile: p, config: fxoConfig(p) }));
-    }
-  }
-  const allocator = new RtpPortAllocator({ min: 20_000, max: 20_100 });
-  const router = new CallRouter({ clock: h.clock, log, store, profile, fxs, fxo, sip: () => undefined, allocator });
+  const built = buildLines({
+    board, store, clock: h.clock, log, sip: () => undefined, allocator: new RtpPortAllocator({ min: 20_000, max: 20_100 }),
+  });
+  const { fxs, fxo, router } = built;
 
   const runUntil = (done: () => boolean, maxMs: number): boolean => {
     for (let t = 0; t < maxMs; t += FRAME_MS) {
@@ -122,8 +102,7 @@ export function routerRig(opts: RouterRigOptions): RouterRig {
     async close() {
       if (closed) return;
       closed = true;
-      router.stop();
-      for (const p of [...fxs.values(), ...fxo.values()]) p.close();
+      built.close();
       await board.close();
       store.close();
       tmp.remove();
