@@ -130,3 +130,15 @@ test('kill -9 during a call: the restarted box re-registers, keeps its configura
   await again.sim('fxs/1/hook', { state: 'off' });
   await again.waitPhone(1, 'dial tone after the restart', (p) => p.hearing === 'dial', 10_000);
 });
+
+test('a new extension applies without a restart: after the import, 202 rings port 2', { timeout: 60_000 }, async (t) => {
+  const box = await startBox({ region: 'US', lines: LINES });
+  t.after(() => box.stop());
+  const lines = LINES.map((l) => (l.port === 2 ? { ...l, extension: '202' } : l));
+  const imported = await box.api.request('POST', '/api/config/import', { version: 1, lines });
+  assert.ok(imported.status >= 200 && imported.status < 300, imported.text);
+  await box.sim('fxs/1/hook', { state: 'off' });
+  await box.waitPhone(1, 'dial tone', (p) => p.hearing === 'dial');
+  await box.sim('fxs/1/dial', { digits: '202#' });
+  await box.waitPhone(2, 'rings for its new extension', (p) => p.callerId?.number === '101', 10_000);
+});
