@@ -196,6 +196,11 @@ export class FxsPort extends EventEmitter<{ event: [FxsLineEvent]; status: [FxsP
   private onCaptured(frame: Int16Array): void {
     if (this.closed) return;
     this.signals.captured(frame);
+    // A phone on hook cannot dial: no DTMF analysis on the audio path while idle or ringing.
+    if (isOnHook(this.state.phase)) {
+      this.dtmf.reset();
+      return;
+    }
     for (const ev of this.dtmf.process(frame)) {
       if (ev.type === 'start') this.feed([{ type: 'dtmf', digit: ev.digit, atMs: this.clock.now() }]);
     }

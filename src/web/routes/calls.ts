@@ -46,10 +46,11 @@ export function statusStreamRoutes(status: () => unknown, intervalMs = 500): (ap
       let last = '';
       let sinceComment = 0;
       const send = (): void => {
-        const text = JSON.stringify(withoutUptime(status()));
+        const now = status();
+        const text = JSON.stringify(withoutUptime(now));
         if (text !== last) {
           last = text;
-          res.write(`event: status\ndata: ${JSON.stringify(status())}\n\n`);
+          res.write(`event: status\ndata: ${JSON.stringify(now)}\n\n`);
         } else if ((sinceComment += intervalMs) >= 15_000) {
           sinceComment = 0;
           res.write(': keepalive\n\n');
