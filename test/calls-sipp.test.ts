@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assertSippSuccess, freeUdpTcpPort, runSipp, sippAvailable, SIPP_DIR } from './support/sipp.js';
 import { noiseWav, startBox, type Box } from './support/phones.js';
-import { sine, writeRtpPcap } from './support/rtp-pcap.js';
+import { writeRtpPcap } from './support/rtp-pcap.js';
+import { sine } from '../src/calls/test-support/router-rig.js';
 
 const skip = sippAvailable() ? false : 'sipp not installed (Debian package sip-tester)';
 
@@ -51,7 +52,7 @@ test('SIPp calls the account: phone 1 rings in the US cadence with caller ID, an
   const box = await boxWithAccount(sippPort);
   t.after(() => box.stop());
   const dir = mkdtempSync(join(tmpdir(), 'dialtone-sipp-'));
-  writeRtpPcap(join(dir, 'phone-audio.pcap'), sine(1000, 3000));
+  writeRtpPcap(join(dir, 'phone-audio.pcap'), sine(1000, 3000, 10_000));
   const scenario = join(dir, 'uac-call-phone-audio.xml');
   copyFileSync(join(SIPP_DIR, 'uac-call-phone-audio.xml'), scenario);
 

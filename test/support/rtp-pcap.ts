@@ -9,14 +9,6 @@ import { muLawEncode } from '../../audio/g711/mulaw.js';
 
 const FRAME = 160;
 
-/** A sine of `hz` at `amplitude` (of full scale), `ms` long, 8 kHz. */
-export function sine(hz: number, ms: number, amplitude = 0.3): Int16Array {
-  const n = Math.round((ms * 8000) / 1000);
-  const out = new Int16Array(n);
-  for (let i = 0; i < n; i++) out[i] = Math.round(amplitude * 32767 * Math.sin((2 * Math.PI * hz * i) / 8000));
-  return out;
-}
-
 export function writeRtpPcap(path: string, pcm: Int16Array): void {
   const chunks: Buffer[] = [];
   const header = Buffer.alloc(24);
