@@ -131,8 +131,8 @@ test('intercom to a phone that is off hook: busy tone, a busy CDR, no call left'
   assert.deepEqual(r.store.cdrs.list().map((c) => [c.direction, c.disposition, c.port]), [['internal', 'busy', 1]]);
 });
 
-test('intercom to a phone already in a call: busy tone', async () => {
-  const r = rig({ lines: [...LINES.slice(0, 2), { port: 3, kind: 'fxo', prefix: '9', ringsOnFxs: [2] }] });
+test('intercom to a phone already in a call, without call waiting: busy tone', async () => {
+  const r = rig({ lines: [LINES[0] as Line, { port: 2, kind: 'fxs', extension: '102', features: { callWaiting: false } }, { port: 3, kind: 'fxo', prefix: '9', ringsOnFxs: [2] }] });
   landlineRings(r, [2]);
   r.phone(2).hook('off');
   r.run(1500);

@@ -11,6 +11,10 @@
  * - The landline rings: the phones it is set to ring start ringing once its caller ID
  *   has arrived (or on its second ring without one), so they can show it; the first
  *   to answer seizes the landline.
+ * - A phone in a call may get a second one (call waiting), flash to hold and call
+ *   someone else, make a 3-way call or transfer by hanging up (phone-features.ts).
+ * - Forwarding: always (302 at once), on busy (302 when no phone can take the call),
+ *   on no answer (302 after the phone rang `noAnswerSeconds`).
  * Calls between local phones need no SIP server, so they work while it is unreachable.
  */
 import type { CallerIdInfo } from '../../audio/caller-id/message.js';
@@ -27,15 +31,17 @@ import type { DigitMatcher, RegionProfile } from '../line/types.js';
 import type { Logger } from '../log.js';
 import type { MediaStats } from '../rtp/media-bridge.js';
 import type { RtpPortAllocator } from '../rtp/port-allocator.js';
-import { createResponse, newTag, type SipResponse } from '../sip/message/index.js';
+import { createResponse, newTag } from '../sip/message/index.js';
 import type { SessionRouter } from '../sip/session/index.js';
 import type { IncomingInvite, UserAgent } from '../sip/ua/user-agent.js';
 import { Call, type CallEnd, type Side } from './call.js';
+import { LandlineCalls } from './landline-calls.js';
+import { PhoneFeatures } from './phone-features.js';
 import { CallRecord, type ActiveCall } from './call-record.js';
-import { portsForAccount, portsForLandline, routeOutbound } from './dial-plan.js';
+import { portsForAccount, routeOutbound } from './dial-plan.js';
 import { callerIdFromInvite, cleanName } from './sip-caller-id.js';
-import { respond, SipLeg, type SipLegDeps } from './sip-leg.js';
-import { starCode, type StarCodeResult } from './star-codes.js';
+import { respond, SipLeg, type OutgoingCall, type SipLegDeps } from './sip-leg.js';
+import { starCode, type ForwardFeature, type StarCodeResult } from './star-codes.js';
 
 export interface SipParts {
   readonly ua: UserAgent;
@@ -56,23 +62,42 @@ export interface CallRouterDeps {
 
 export class CallRouter {
   private readonly calls = new Set<Call>();
+  private readonly byId = new Map<number, Call>();
+  private readonly phones: PhoneFeatures;
+  private readonly landlines: LandlineCalls;
   private readonly unsubscribe: (() => void)[] = [];
   private readonly matchers = new Map<string, DigitMatcher>();
   private readonly log: Logger;
   /** The last number each phone dialled (redial). */
   private readonly lastDialled = new Map<number, string>();
   /** A feature code dialled alone waits for the next number on that phone (star-codes.ts). */
-  private readonly awaiting = new Map<number, 'forward-target' | 'anonymous-call'>();
+  private readonly awaiting = new Map<number, ForwardFeature | 'anonymous-call'>();
 
   constructor(private readonly deps: CallRouterDeps) {
     this.log = deps.log.child({ component: 'calls' });
+    this.phones = new PhoneFeatures({
+      clock: deps.clock,
+      log: this.log,
+      call: (id) => this.byId.get(id),
+      answer: (call, line) => this.answeredBy(call, line),
+      features: (port) => this.lineConfig(port)?.features,
+    });
     for (const line of deps.fxs.values()) {
       const listener = (e: FxsLineEvent): void => this.guard('phone event', () => this.onFxsEvent(line, e));
       line.on('event', listener);
       this.unsubscribe.push(() => line.off('event', listener));
     }
+    this.landlines = new LandlineCalls({
+      log: this.log,
+      store: deps.store,
+      calls: () => this.calls,
+      newCall: (caller, init, callerId) => this.newCall(caller, init, callerId),
+      phonesFor: (ports) => this.phonesFor(ports),
+      ringOrOffer: (call, free, waitable) => this.ringOrOffer(call, free, waitable),
+      placeSipCall: (call, account, number, from) => this.placeSipCall(call, account, number, false, from),
+    });
     for (const line of deps.fxo.values()) {
-      const listener = (e: FxoEvent): void => this.guard('landline event', () => this.onFxoEvent(line, e));
+      const listener = (e: FxoEvent): void => this.guard('landline event', () => this.landlines.onEvent(line, e));
       line.on('event', listener);
       this.unsubscribe.push(() => line.off('event', listener));
     }
@@ -106,29 +131,29 @@ export class CallRouter {
   // --- phones ---------------------------------------------------------------------
 
   private onFxsEvent(line: FxsPort, e: FxsLineEvent): void {
-    const call = this.callOf(line);
     switch (e.type) {
       case 'seized': {
         const hotline = this.lineConfig(line.port)?.features?.hotline;
-        if (hotline !== undefined && call === undefined) this.dial(line, hotline);
+        if (hotline !== undefined && this.callOf(line) === undefined) this.dial(line, hotline);
         return;
       }
       case 'dialed':
-        if (call === undefined) this.dial(line, e.number);
+        if (this.phones.canDial(line)) this.dial(line, e.number);
         return;
-      case 'answered':
-        if (call !== undefined) this.answeredBy(call, line);
+      case 'answered': {
+        const call = [...this.calls].find((c) => c.ringing.has(line));
+        if (call !== undefined) this.phones.answered(line, call);
+        return;
+      }
+      case 'flash':
+        this.phones.flash(line);
         return;
       case 'hung-up':
       case 'abandoned':
         this.awaiting.delete(line.port);
-        if (call !== undefined) {
-          const side = call.sideFor(line);
-          call.end({ disposition: 'cancelled', cause: `port ${line.port} hung up`, ...(side !== undefined ? { by: side } : {}) });
-        }
+        this.phones.onHook(line);
         return;
       case 'digit':
-      case 'flash':
       case 'invalid-number':
         return;
     }
@@ -138,7 +163,7 @@ export class CallRouter {
     const config = this.lineConfig(line.port);
     const waiting = this.awaiting.get(line.port);
     this.awaiting.delete(line.port);
-    const code: StarCodeResult = waiting === 'forward-target' ? { kind: 'set-feature', feature: 'forwardAll', on: true, target: dialled }
+    const code: StarCodeResult = waiting !== undefined && waiting !== 'anonymous-call' ? { kind: 'set-feature', feature: waiting, on: true, target: dialled }
       : waiting === 'anonymous-call' ? { kind: 'number', number: dialled, anonymous: true }
       : starCode(dialled, { profile: this.deps.profile, lastDialled: this.lastDialled.get(line.port) });
     const applied = this.applyStarCode(line, code);
@@ -160,15 +185,21 @@ export class CallRouter {
         return;
       case 'line': {
         const target = this.deps.fxs.get(dest.port);
-        const call = this.newCall(caller, { direction: 'internal', from, to: number, port: line.port, account: null, via: 'intercom' });
-        if (target === undefined || this.callOf(target) !== undefined || this.lineConfig(dest.port)?.features?.dnd === true || target.status().offHook) {
+        const name = cleanName(config?.name);
+        const callerId = { number: from, ...(name !== undefined ? { name } : {}) };
+        const call = this.newCall(caller, { direction: 'internal', from, to: number, port: line.port, account: null, via: 'intercom' }, callerId);
+        const free = target !== undefined && this.isFree(target);
+        if (target === undefined || target === line || this.lineConfig(dest.port)?.features?.dnd === true || (!free && !this.phones.canWait(target))) {
           call.end({ disposition: 'busy', cause: `port ${dest.port} is busy`, tone: 'busy' });
           return;
         }
         call.record.state = 'ringing';
-        call.ringing.add(target);
-        const name = cleanName(config?.name);
-        target.command({ type: 'ring', callerId: { number: from, ...(name !== undefined ? { name } : {}) } });
+        if (free) {
+          call.ringing.add(target);
+          target.command({ type: 'ring', callerId });
+        } else {
+          this.phones.offer(target, call);
+        }
         line.command({ type: 'progress', tone: 'ringback' });
         return;
       }
@@ -216,9 +247,9 @@ export class CallRouter {
         const current = this.deps.store.lines.get(line.port) ?? { port: line.port, kind: 'fxs' as const };
         const features = { ...current.features };
         if (code.feature === 'dnd') features.dnd = code.on;
-        if (code.feature === 'forwardAll') {
-          if (code.target === undefined) delete features.forwardAll;
-          else features.forwardAll = code.target;
+        if (code.feature !== 'dnd') {
+          if (code.target === undefined) delete features[code.feature];
+          else features[code.feature] = code.target;
         }
         try {
           this.deps.store.lines.upsert({ ...current, features });
@@ -233,7 +264,7 @@ export class CallRouter {
     }
   }
 
-  private async placeSipCall(call: Call, account: Account, number: string, anonymous: boolean): Promise<void> {
+  private async placeSipCall(call: Call, account: Account, number: string, anonymous: boolean, from?: OutgoingCall['from']): Promise<void> {
     const sip = this.deps.sip();
     if (sip === undefined) {
       call.end({ disposition: 'failed', cause: 'the SIP stack is not running' });
@@ -241,7 +272,7 @@ export class CallRouter {
     }
     let leg: SipLeg;
     try {
-      leg = await SipLeg.outgoing(this.legDeps(sip), { account, number, anonymous });
+      leg = await SipLeg.outgoing(this.legDeps(sip), { account, number, anonymous, ...(from !== undefined ? { from } : {}) });
     } catch (err) {
       call.end({ disposition: 'failed', cause: `call not placed: ${toError(err).message}` });
       return;
@@ -252,18 +283,17 @@ export class CallRouter {
     }
     const side: Side = { kind: 'sip', leg, inbound: false };
     call.setCallee(side);
-    const phone = call.caller.kind === 'fxs' ? call.caller.line : undefined;
     leg.on('progress', (p) => {
       call.record.state = 'ringing';
       if (p.earlyMedia) {
-        phone?.command({ type: 'progress', tone: null });
-        if (call.caller.kind !== 'sip') leg.attach(call.caller.line.callAudio);
+        call.toCaller({ type: 'progress', tone: null });
+        if (call.caller.kind === 'fxs' && !call.hasLeft(call.caller.line)) leg.attach(call.caller.line.callAudio);
       } else if (p.status === 180 || p.status === 182) {
-        phone?.command({ type: 'progress', tone: 'ringback' });
+        call.toCaller({ type: 'progress', tone: 'ringback' });
       }
     });
     leg.on('answered', () => {
-      phone?.command({ type: 'connected' });
+      call.toCaller({ type: 'connected' });
       if (call.caller.kind === 'fxo') call.caller.line.answer();
       call.connect();
     });
@@ -286,21 +316,13 @@ export class CallRouter {
     if (sip === undefined || account === undefined) return respond(invite, 480);
     const lines = this.deps.store.lines.list();
     const ports = portsForAccount(account.id, lines);
-    const forward = ports.map((p) => lines.find((l) => l.port === p)?.features?.forwardAll).find((f) => f !== undefined);
-    if (forward !== undefined) {
-      this.log.info('call forwarded', { account: account.id, to: forward });
-      try {
-        invite.tx.respond(redirect(invite, `sip:${forward}@${account.server}`, `sip:${account.username}@${account.server}`));
-      } catch (err) {
-        this.log.warn('could not forward', { err: toError(err).message });
-      }
-      return;
-    }
-    const free = ports
-      .filter((p) => lines.find((l) => l.port === p)?.features?.dnd !== true)
-      .map((p) => this.deps.fxs.get(p))
-      .filter((l): l is FxsPort => l !== undefined && this.callOf(l) === undefined && !l.status().offHook);
-    if (free.length === 0) {
+    const forwardTo = (f: ForwardFeature): string | undefined => ports.map((p) => lines.find((l) => l.port === p)?.features?.[f]).find((t) => t !== undefined);
+    const always = forwardTo('forwardAll');
+    if (always !== undefined) return this.forward(invite, account, always, 'unconditional');
+    const { free, waitable } = this.phonesFor(ports);
+    if (free.length === 0 && waitable.length === 0) {
+      const busyTarget = forwardTo('forwardBusy');
+      if (busyTarget !== undefined && ports.length > 0) return this.forward(invite, account, busyTarget, 'user-busy');
       const why = ports.length === 0 ? 'no phone uses this account' : 'every phone is busy or on do-not-disturb';
       this.log.info('incoming call refused', { account: account.id, why });
       return respond(invite, ports.length === 0 ? 480 : 486, ports.length === 0 ? 'Temporarily Unavailable' : 'Busy Here');
@@ -311,17 +333,52 @@ export class CallRouter {
     const side: Side = { kind: 'sip', leg, inbound: true };
     const call = this.newCall(side, {
       direction: 'inbound', from: callerId.number ?? 'anonymous', to: account.username, port: null, account: account.id, via: 'sip',
-    });
+    }, callerId);
     leg.on('ended', (e) => call.end({ by: side, disposition: e.cause === 'cancelled' ? 'cancelled' : 'failed', cause: `far end: ${e.cause}` }));
     call.record.state = 'ringing';
     leg.ring();
-    for (const line of free) {
-      call.ringing.add(line);
-      line.command({ type: 'ring', callerId });
+    this.ringOrOffer(call, free, waitable);
+    const noAnswer = forwardTo('forwardNoAnswer');
+    if (noAnswer !== undefined) {
+      const seconds = ports.map((p) => lines.find((l) => l.port === p)?.features?.noAnswerSeconds).find((n) => n !== undefined) ?? 20;
+      const timer = this.deps.clock.setTimer(seconds * 1000, () => this.guard('forward on no answer', () => {
+        if (call.ended || call.record.answered || leg.ended) return;
+        this.log.info('call forwarded on no answer', { account: account.id, to: noAnswer, call: call.id });
+        call.end({ by: side, disposition: 'no_answer', cause: `forwarded to ${noAnswer} on no answer` });
+        leg.reject(302, 'Moved Temporarily', forwardHeaders(account, noAnswer, 'no-answer'));
+      }));
+      call.onEnded(() => this.deps.clock.cancelTimer(timer));
     }
   }
 
-  /** A phone answered a call ringing on it. */
+  /** Phones of `ports` that can take a new call: idle ones, else ones in a call that can have one waiting. */
+  private phonesFor(ports: readonly number[]): { free: FxsPort[]; waitable: FxsPort[] } {
+    const lines = ports
+      .filter((p) => this.lineConfig(p)?.features?.dnd !== true)
+      .map((p) => this.deps.fxs.get(p))
+      .filter((l): l is FxsPort => l !== undefined);
+    const free = lines.filter((l) => this.isFree(l));
+    return { free, waitable: free.length > 0 ? [] : lines.filter((l) => this.phones.canWait(l)) };
+  }
+
+  private ringOrOffer(call: Call, free: readonly FxsPort[], waitable: readonly FxsPort[]): void {
+    for (const line of free) {
+      call.ringing.add(line);
+      line.command({ type: 'ring', ...(call.callerId !== undefined ? { callerId: call.callerId } : {}) });
+    }
+    for (const line of waitable) this.phones.offer(line, call);
+  }
+
+  private forward(invite: IncomingInvite, account: Account, target: string, reason: 'unconditional' | 'user-busy'): void {
+    this.log.info('call forwarded', { account: account.id, to: target, reason });
+    try {
+      invite.tx.respond(createResponse(invite.request, 302, 'Moved Temporarily', { toTag: newTag(), headers: forwardHeaders(account, target, reason) }));
+    } catch (err) {
+      this.log.warn('could not forward', { err: toError(err).message });
+    }
+  }
+
+  /** A phone answered a call ringing on it (or took a waiting one). */
   private answeredBy(call: Call, line: FxsPort): void {
     if (!call.ringing.has(line)) return;
     call.ringing.delete(line);
@@ -337,80 +394,40 @@ export class CallRouter {
         caller.line.answer();
         break;
       case 'fxs':
-        caller.line.command({ type: 'connected' });
+        call.toCaller({ type: 'connected' });
         break;
     }
     call.connect();
   }
 
-  // --- the landline ------------------------------------------------------------------
-
-  private onFxoEvent(landline: FxoPort, e: FxoEvent): void {
-    const call = [...this.calls].find((c) => c.sideFor(landline) !== undefined);
-    switch (e.type) {
-      case 'ring':
-        if (call === undefined) this.landlineRings(landline, e.callerId, e.n);
-        else if (call.record.direction === 'inbound' && call.ringing.size === 0 && !call.record.answered && e.n >= 2) this.ringPhonesFor(call, landline, e.callerId);
-        return;
-      case 'caller-id':
-        if (call !== undefined && call.ringing.size === 0 && !call.record.answered) this.ringPhonesFor(call, landline, e.info);
-        return;
-      case 'ring-stopped':
-        call?.end({ by: call.caller, disposition: e.reason === 'caller-gave-up' ? 'no_answer' : 'cancelled', cause: `landline: ${e.reason}` });
-        return;
-      case 'connected':
-        if (call === undefined) return;
-        if (e.direction === 'outgoing' && call.caller.kind === 'fxs') call.caller.line.command({ type: 'connected' });
-        call.connect();
-        return;
-      case 'disconnected':
-        call?.end(byLandline(call, landline, { disposition: 'failed', cause: `landline: ${e.reason}` }));
-        return;
-      case 'busy':
-        call?.end(byLandline(call, landline, { disposition: 'busy', cause: `landline: ${e.reason}`, tone: e.reason === 'line-in-use' ? 'busy' : 'reorder' }));
-        return;
-      case 'dial-tone-missing':
-        call?.end(byLandline(call, landline, { disposition: 'failed', cause: 'landline: no dial tone', tone: 'reorder' }));
-        return;
-      default:
-        return;
-    }
-  }
-
-  private landlineRings(landline: FxoPort, callerId: CallerIdInfo | undefined, n: number): void {
-    const side: Side = { kind: 'fxo', line: landline };
-    const call = this.newCall(side, {
-      direction: 'inbound', from: callerId?.number ?? 'landline', to: `landline ${landline.port}`, port: null, account: null, via: 'landline',
-    });
-    call.record.state = 'ringing';
-    if (callerId?.number !== undefined || n >= 2) this.ringPhonesFor(call, landline, callerId);
-  }
-
-  private ringPhonesFor(call: Call, landline: FxoPort, callerId: CallerIdInfo | undefined): void {
-    if (callerId?.number !== undefined) call.record.from = callerId.number;
-    const lines = this.deps.store.lines.list();
-    const targets = portsForLandline(landline.port, lines)
-      .filter((p) => lines.find((l) => l.port === p)?.features?.dnd !== true)
-      .map((p) => this.deps.fxs.get(p))
-      .filter((l): l is FxsPort => l !== undefined && this.callOf(l) === undefined && !l.status().offHook);
-    if (targets.length === 0) {
-      this.log.info('landline call rings no phone', { port: landline.port });
-      return;
-    }
-    for (const line of targets) {
-      call.ringing.add(line);
-      line.command({ type: 'ring', ...(callerId !== undefined ? { callerId } : {}) });
-    }
-  }
-
   // --- helpers -----------------------------------------------------------------------
 
-  private newCall(caller: Side, init: ConstructorParameters<typeof CallRecord>[1]): Call {
-    const call = new Call(caller, new CallRecord(this.deps.clock, init), this.log, (c, end, media) => this.writeCdr(c, end, media));
+  private newCall(caller: Side, init: ConstructorParameters<typeof CallRecord>[1], callerId?: CallerIdInfo): Call {
+    const call = new Call(
+      caller,
+      new CallRecord(this.deps.clock, init),
+      this.log,
+      (c, end, media) => this.writeCdr(c, end, media),
+      (line, c, end) => this.phones.ended(line, c, end),
+      callerId,
+    );
     this.calls.add(call);
-    call.onEnded((c) => this.calls.delete(c));
+    this.byId.set(call.id, call);
+    call.onEnded((c) => {
+      this.calls.delete(c);
+      this.byId.delete(c.id);
+    });
+    call.onConnected((c) => {
+      for (const side of [c.caller, c.callee]) if (side?.kind === 'fxs' && !c.hasLeft(side.line)) this.phones.connected(side.line, c);
+    });
     this.log.info('call', { call: call.record.id, direction: init.direction, from: init.from, to: init.to, via: init.via });
+    if (caller.kind === 'fxs') this.phones.placed(caller.line, call);
     return call;
+  }
+
+  /** On hook with no call: a plain ring reaches it. */
+  private isFree(line: FxsPort): boolean {
+    return this.callOf(line) === undefined && !line.status().offHook && this.phones.state(line).name === 'idle';
   }
 
   private writeCdr(call: Call, end: CallEnd, media: MediaStats | undefined): void {
@@ -448,12 +465,7 @@ export class CallRouter {
   }
 }
 
-/** 302 to the forwarding target, with the diverting address (RFC 5806 Diversion, as Asterisk and providers read it). */
-function redirect(invite: IncomingInvite, contact: string, diverter: string): SipResponse {
-  return createResponse(invite.request, 302, 'Moved Temporarily', { toTag: newTag(), headers: [['Contact', `<${contact}>`], ['Diversion', `<${diverter}>;reason=unconditional`]] });
-}
-
-function byLandline(call: Call, landline: FxoPort, end: Omit<CallEnd, 'by'>): CallEnd {
-  const side = call.sideFor(landline);
-  return side !== undefined ? { ...end, by: side } : end;
+/** Contact and Diversion of a 302 to a forwarding target (RFC 5806 Diversion, as Asterisk and providers read it). */
+function forwardHeaders(account: Account, target: string, reason: 'unconditional' | 'user-busy' | 'no-answer'): [string, string][] {
+  return [['Contact', `<sip:${target}@${account.server}>`], ['Diversion', `<sip:${account.username}@${account.server}>;reason=${reason}`]];
 }

@@ -21,9 +21,9 @@ import type { Logger } from '../log.js';
 import { MediaBridge, type MediaStats } from '../rtp/media-bridge.js';
 import type { RtpPortAllocator, RtpSockets } from '../rtp/port-allocator.js';
 import { RtpSession } from '../rtp/rtp-session.js';
-import { createResponse, newTag } from '../sip/message/index.js';
+import { createResponse, formatUri, newTag } from '../sip/message/index.js';
 import type { LocalMediaCapabilities, NegotiatedMedia } from '../sip/sdp/index.js';
-import { InviteSession, type EndInfo, type ProgressInfo, type ReferRequest, type SessionRouter } from '../sip/session/index.js';
+import { InviteSession, type EndInfo, type ProgressInfo, type ReferRequest, type SessionRouter, type TransferProgress } from '../sip/session/index.js';
 import type { IncomingInvite, UserAgent } from '../sip/ua/user-agent.js';
 import type { TransportProtocol } from '../sip/transport/types.js';
 
@@ -44,6 +44,8 @@ export interface SipLegEvents {
   digit: [string];
   /** The far end asks us to call someone else (RFC 3515). */
   refer: [ReferRequest];
+  /** How a transfer we asked for (REFER) goes. */
+  transfer: [TransferProgress];
 }
 
 export interface OutgoingCall {
@@ -79,6 +81,7 @@ export class SipLeg extends EventEmitter<SipLegEvents> {
     session.on('answered', () => this.emit('answered'));
     session.on('media', (m) => this.onMedia(m));
     session.on('refer', (r) => this.emit('refer', r));
+    session.on('transfer', (p) => this.emit('transfer', p));
     session.on('ended', (e) => {
       this.log.info('SIP call ended', { by: e.by, cause: e.cause, status: e.status });
       void this.release();
@@ -170,8 +173,26 @@ export class SipLeg extends EventEmitter<SipLegEvents> {
     this.session.answer();
   }
 
-  reject(status: number, reason?: string): void {
-    this.session.reject(status, reason);
+  reject(status: number, reason?: string, headers?: [string, string][]): void {
+    this.session.reject(status, reason, headers);
+  }
+
+  /** The call is established (a 2xx exchanged): hold, resume and REFER are possible. */
+  get confirmed(): boolean {
+    return this.session.state === 'confirmed';
+  }
+
+  /**
+   * Where a REFER sends someone to take this call over (attended transfer): this leg's
+   * far end (its Contact) with a Replaces header naming this dialog as the far end
+   * sees it (RFC 3891 §3: to-tag is its own tag, from-tag ours). Undefined before the
+   * call is established.
+   */
+  replacesTarget(): string | undefined {
+    const d = this.session.dialog;
+    if (d === undefined || !this.confirmed) return undefined;
+    const replaces = `${d.callId};to-tag=${d.remoteTag};from-tag=${d.localTag}`;
+    return `${formatUri(d.remoteTarget)}?Replaces=${encodeURIComponent(replaces)}`;
   }
 
   hangup(): void {

@@ -17,7 +17,7 @@ test('*78 turns do-not-disturb on, *79 off', () => {
 });
 
 test('*72 alone waits for the forwarding target', () => {
-  assert.deepEqual(starCode('*72', ctx()), { kind: 'awaiting', next: 'forward-target' });
+  assert.deepEqual(starCode('*72', ctx()), { kind: 'awaiting', next: 'forwardAll' });
 });
 
 test('*72<number> forwards every call to the number (a trailing # send key dropped)', () => {
@@ -67,4 +67,12 @@ test('custom codes replace the defaults', () => {
   assert.deepEqual(starCode('*90', { ...ctx('123'), codes }), { kind: 'set-feature', feature: 'dnd', on: true });
   assert.deepEqual(starCode('##', { ...ctx('123'), codes }), { kind: 'number', number: '123', anonymous: false });
   assert.deepEqual(starCode('*78', { ...ctx('123'), codes }), { kind: 'number', number: '*78', anonymous: false });
+});
+
+test('*90/*91 and *92/*93 set and cancel forwarding on busy and on no answer', () => {
+  assert.deepEqual(starCode('*905551234', ctx()), { kind: 'set-feature', feature: 'forwardBusy', on: true, target: '5551234' });
+  assert.deepEqual(starCode('*91', ctx()), { kind: 'set-feature', feature: 'forwardBusy', on: false });
+  assert.deepEqual(starCode('*92', ctx()), { kind: 'awaiting', next: 'forwardNoAnswer' });
+  assert.deepEqual(starCode('*92200#', ctx()), { kind: 'set-feature', feature: 'forwardNoAnswer', on: true, target: '200' });
+  assert.deepEqual(starCode('*93', ctx()), { kind: 'set-feature', feature: 'forwardNoAnswer', on: false });
 });

@@ -5,6 +5,8 @@
  *
  *   *78 / *79        do-not-disturb on / off
  *   *72<number>      forward every call to <number>; *73 cancels
+ *   *90<number>      forward calls that find the phone busy; *91 cancels
+ *   *92<number>      forward calls the phone does not answer; *93 cancels
  *   *66              call the last number dialled again (redial)
  *   <anon><number>   this call without caller ID
  *
@@ -12,28 +14,38 @@
  * anonymous prefix also work alone, the way a central office does it: a
  * confirmation tone, dial tone again, and the next number dialled is the
  * forwarding target / the withheld-number call (`awaiting`).
+ * Each forwarding code is the NANP vertical service code for it.
  *
  * Anything else is a number for the dial plan.
  */
 import type { RegionProfile } from '../line/types.js';
 
+export type ForwardFeature = 'forwardAll' | 'forwardBusy' | 'forwardNoAnswer';
+
 export interface StarCodes {
   readonly dndOn: string;
   readonly dndOff: string;
-  readonly forwardOn: string;
-  readonly forwardOff: string;
+  /** On (with or followed by the target) and off code of each kind of forwarding. */
+  readonly forward: Readonly<Record<ForwardFeature, { readonly on: string; readonly off: string }>>;
   readonly redial: string;
 }
 
-export const DEFAULT_STAR_CODES: StarCodes = { dndOn: '*78', dndOff: '*79', forwardOn: '*72', forwardOff: '*73', redial: '*66' };
+export const DEFAULT_STAR_CODES: StarCodes = {
+  dndOn: '*78',
+  dndOff: '*79',
+  forward: { forwardAll: { on: '*72', off: '*73' }, forwardBusy: { on: '*90', off: '*91' }, forwardNoAnswer: { on: '*92', off: '*93' } },
+  redial: '*66',
+};
+
+const FORWARDS: readonly ForwardFeature[] = ['forwardAll', 'forwardBusy', 'forwardNoAnswer'];
 
 export type StarCodeResult =
   | { readonly kind: 'number'; readonly number: string; readonly anonymous: boolean }
   | { readonly kind: 'set-feature'; readonly feature: 'dnd'; readonly on: boolean }
-  | { readonly kind: 'set-feature'; readonly feature: 'forwardAll'; readonly on: boolean; readonly target?: string }
+  | { readonly kind: 'set-feature'; readonly feature: ForwardFeature; readonly on: boolean; readonly target?: string }
   | { readonly kind: 'redial-empty' }
-  /** The code alone: the next number dialled completes it. */
-  | { readonly kind: 'awaiting'; readonly next: 'forward-target' | 'anonymous-call' };
+  /** The code alone: the next number dialled completes it (a forwarding target, or a withheld-number call). */
+  | { readonly kind: 'awaiting'; readonly next: ForwardFeature | 'anonymous-call' };
 
 export interface StarCodeContext {
   readonly profile: Pick<RegionProfile, 'anonymousCallPrefix'>;
@@ -45,11 +57,14 @@ export function starCode(dialled: string, ctx: StarCodeContext): StarCodeResult 
   const codes = ctx.codes ?? DEFAULT_STAR_CODES;
   if (dialled === codes.dndOn) return { kind: 'set-feature', feature: 'dnd', on: true };
   if (dialled === codes.dndOff) return { kind: 'set-feature', feature: 'dnd', on: false };
-  if (dialled === codes.forwardOff) return { kind: 'set-feature', feature: 'forwardAll', on: false };
-  if (dialled === codes.forwardOn) return { kind: 'awaiting', next: 'forward-target' };
-  if (dialled.startsWith(codes.forwardOn)) {
-    const target = dialled.slice(codes.forwardOn.length).replace(/#$/, '');
-    if (/^[0-9*#+]{1,32}$/.test(target)) return { kind: 'set-feature', feature: 'forwardAll', on: true, target };
+  for (const feature of FORWARDS) {
+    const code = codes.forward[feature];
+    if (dialled === code.off) return { kind: 'set-feature', feature, on: false };
+    if (dialled === code.on) return { kind: 'awaiting', next: feature };
+    if (dialled.startsWith(code.on)) {
+      const target = dialled.slice(code.on.length).replace(/#$/, '');
+      if (/^[0-9*#+]{1,32}$/.test(target)) return { kind: 'set-feature', feature, on: true, target };
+    }
   }
   if (dialled === codes.redial) {
     return ctx.lastDialled === undefined ? { kind: 'redial-empty' } : { kind: 'number', number: ctx.lastDialled, anonymous: false };

@@ -75,6 +75,9 @@ export const LineFeaturesSchema = Type.Object(
     threeWay: Type.Optional(Type.Boolean({ description: 'Flash to put a call on hold and call a third party, flash again to conference.', default: true })),
     dnd: Type.Optional(Type.Boolean({ description: 'Do not disturb: incoming calls do not ring this phone.', default: false })),
     forwardAll: Type.Optional(patterned(PATTERNS.dialString, { description: 'Forward every incoming call to this number.' })),
+    forwardBusy: Type.Optional(patterned(PATTERNS.dialString, { description: 'Forward incoming calls to this number when the phone is busy.' })),
+    forwardNoAnswer: Type.Optional(patterned(PATTERNS.dialString, { description: 'Forward incoming calls to this number when the phone does not answer.' })),
+    noAnswerSeconds: Type.Optional(Type.Integer({ description: 'How long the phone rings before a call is forwarded on no answer.', minimum: 5, maximum: 120, default: 20 })),
     hotline: Type.Optional(patterned(PATTERNS.dialString, { description: 'Call this number as soon as the phone goes off hook.' })),
   },
   { title: 'Line features', description: 'Calling features of an FXS line.', additionalProperties: false },
@@ -95,6 +98,9 @@ export const LineSchema = Type.Object(
       patterned(PATTERNS.digitMap, { description: 'When a dialled number is complete, e.g. [2-9]xxxxxxxxx|1xxxxxxxxxx|011xx.T|*xx|911. Default: the region\'s.', maxLength: 1024 }),
     ),
     features: Type.Optional(LineFeaturesSchema),
+    sipTarget: Type.Optional(patterned(PATTERNS.dialString, {
+      description: 'FXO only: send landline calls to this number over the line\'s account (the landline caller\'s number and name in From) instead of ringing phones.',
+    })),
     ringsOnFxs: Type.Optional(
       Type.Array(Type.Integer({ description: 'An FXS port.', minimum: 1, maximum: 16 }), {
         description: 'FXO only: the FXS ports that ring for a landline call. Default: every FXS port.', maxItems: 16, uniqueItems: true,

@@ -89,8 +89,9 @@ export class InviteSession extends SessionCore {
     this.requireUas().answer();
   }
 
-  reject(status: number, reason?: string): void {
-    this.requireUas().reject(status, reason);
+  /** A final error (or redirect, with its Contact in `headers`) for an incoming call not answered yet. */
+  reject(status: number, reason?: string, headers?: [string, string][]): void {
+    this.requireUas().reject(status, reason, headers);
   }
 
   /** Ends the call whatever its state: CANCEL, a decline, or BYE. */

@@ -115,11 +115,11 @@ export class UasInvite {
     if (this.decision.kind === 'agree') core.timerClock.start(this.decision.agreement, false);
   }
 
-  reject(status: number, reason?: string): void {
+  reject(status: number, reason?: string, headers?: [string, string][]): void {
     if (!Number.isInteger(status) || status < 300 || status > 699) throw new ValidationError('reject needs a 3xx–6xx status', { status: 'must be 300-699' });
     if (this.core.isTerminated || this.finalSent) throw new InvalidStateError('the call is already answered or over', { state: this.core.state });
     const cause = status === 486 || status === 600 ? 'busy' : 'rejected';
-    this.finish(status, reason, { by: 'local', cause, status, ...(reason !== undefined ? { reason } : {}) });
+    this.finish(status, reason, { by: 'local', cause, status, ...(reason !== undefined ? { reason } : {}) }, headers);
   }
 
   /** Local hang-up: decline before the answer, wait for the ACK after it. */
@@ -190,10 +190,10 @@ export class UasInvite {
     return status;
   }
 
-  private finish(status: number, reason: string | undefined, info: Parameters<SessionCore['end']>[0]): void {
+  private finish(status: number, reason: string | undefined, info: Parameters<SessionCore['end']>[0], headers?: [string, string][]): void {
     this.finalSent = true;
     this.reliable?.stop();
-    this.core.respond(this.tx, this.invite, status, reason !== undefined ? { reason } : {});
+    this.core.respond(this.tx, this.invite, status, { ...(reason !== undefined ? { reason } : {}), ...(headers !== undefined ? { headers } : {}) });
     this.core.end(info);
   }
 }
