@@ -151,3 +151,31 @@ test('attended transfer: phone 1 holds a SIP caller, calls a SIP callee, hangs u
   const history = await calls(box);
   assert.deepEqual(history.calls.slice(0, 2).map((c) => c.hangupCause).sort(), ['transferred', 'transferred']);
 });
+
+test('a landline call goes to the configured SIP number with the landline caller ID in From; the landline is answered when SIP answers', { skip, timeout: 90_000 }, async (t) => {
+  const sippPort = await freeUdpTcpPort();
+  const uas = await startSippUas({
+    scenario: 'uas-ring-answer.xml', localPort: sippPort, pauseMs: 1000, timeoutS: 60, traceMessages: true,
+    extraArgs: ['-rtp_echo', '-mp', String(await freeUdpTcpPort())],
+  });
+  t.after(() => uas.stop(0));
+  const box = await startBox({
+    region: 'US',
+    accounts: [{ id: 'main', server: `127.0.0.1:${sippPort}`, username: '2000', register: false }],
+    lines: [{ port: 1, kind: 'fxs', extension: '101' }, { port: 3, kind: 'fxo', account: 'main', sipTarget: CALLEE }],
+  });
+  t.after(() => box.stop());
+  await box.sim('fxo/3/ring', { number: '5551234', name: 'ALICE' });
+  await box.waitLandline(3, 'the landline is answered once SIP answers', (l) => l.offHook, 20_000);
+  assert.equal((await box.phone(1)).rings, 0, 'no phone rings: the call went to SIP');
+  const play = await box.api.request('POST', '/api/sim/fxo/3/play', noiseWav(3000));
+  assert.equal(play.status, 202, play.text);
+  await box.waitLandline(3, 'the landline caller hears its voice back through SIPp', (l) => l.hearing === 'voice', 5000);
+  await box.sim('fxo/3/hangup');
+  const result = await uas.stop(10_000);
+  assertSippSuccess(result);
+  const invite = /INVITE sip:[\s\S]*?\n\s*\n/.exec(result.messagesLog ?? '')?.[0] ?? '';
+  assert.match(invite, /^From: "ALICE" <sip:5551234@/m, `From carries the landline caller ID:\n${invite}`);
+  const history = await calls(box);
+  assert.deepEqual([history.calls[0]?.direction, history.calls[0]?.to, history.calls[0]?.disposition], ['inbound', CALLEE, 'answered']);
+});

@@ -38,6 +38,7 @@ const FXS_ONLY: Record<string, string> = {
 const FXO_ONLY: Record<string, string> = {
   prefix: 'only an FXO line has a landline prefix',
   ringsOnFxs: 'only an FXO line rings FXS ports',
+  sipTarget: 'only an FXO line sends its calls to a SIP number',
 };
 
 export function lineRules(value: unknown): FieldErrors {

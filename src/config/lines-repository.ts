@@ -22,12 +22,16 @@ interface LineRow {
   digit_map: string | null;
   features: string | null;
   rings_on_fxs: string | null;
+  sip_target: string | null;
 }
 
 /** Features with keys in the schema's order (the stored JSON is written in that order). */
 function orderedFeatures(f: LineFeatures | undefined): LineFeatures | undefined {
   if (f === undefined) return undefined;
-  return compact<LineFeatures>({ callWaiting: f.callWaiting, threeWay: f.threeWay, dnd: f.dnd, forwardAll: f.forwardAll, hotline: f.hotline });
+  return compact<LineFeatures>({
+    callWaiting: f.callWaiting, threeWay: f.threeWay, dnd: f.dnd, forwardAll: f.forwardAll,
+    forwardBusy: f.forwardBusy, forwardNoAnswer: f.forwardNoAnswer, noAnswerSeconds: f.noAnswerSeconds, hotline: f.hotline,
+  });
 }
 
 function fromRow(r: LineRow): Line {
@@ -41,6 +45,7 @@ function fromRow(r: LineRow): Line {
     callerIdStandard: r.caller_id_standard,
     digitMap: r.digit_map,
     features: fromJson<LineFeatures>(r.features),
+    sipTarget: r.sip_target,
     ringsOnFxs: fromJson<number[]>(r.rings_on_fxs),
   });
 }
@@ -57,6 +62,7 @@ function toRow(l: Line): LineRow {
     digit_map: l.digitMap ?? null,
     features: toJson(orderedFeatures(l.features)),
     rings_on_fxs: toJson(l.ringsOnFxs),
+    sip_target: l.sipTarget ?? null,
   };
 }
 
@@ -82,12 +88,12 @@ export class LinesRepository {
     this.selectAll = db.prepare('SELECT * FROM lines ORDER BY port');
     this.selectOne = db.prepare('SELECT * FROM lines WHERE port = ?');
     this.upsertRow = db.prepare(`
-      INSERT INTO lines (port, kind, account, extension, prefix, name, caller_id_standard, digit_map, features, rings_on_fxs)
-      VALUES (@port, @kind, @account, @extension, @prefix, @name, @caller_id_standard, @digit_map, @features, @rings_on_fxs)
+      INSERT INTO lines (port, kind, account, extension, prefix, name, caller_id_standard, digit_map, features, rings_on_fxs, sip_target)
+      VALUES (@port, @kind, @account, @extension, @prefix, @name, @caller_id_standard, @digit_map, @features, @rings_on_fxs, @sip_target)
       ON CONFLICT (port) DO UPDATE SET
         kind = excluded.kind, account = excluded.account, extension = excluded.extension, prefix = excluded.prefix,
         name = excluded.name, caller_id_standard = excluded.caller_id_standard, digit_map = excluded.digit_map,
-        features = excluded.features, rings_on_fxs = excluded.rings_on_fxs`);
+        features = excluded.features, rings_on_fxs = excluded.rings_on_fxs, sip_target = excluded.sip_target`);
     this.deleteOne = db.prepare('DELETE FROM lines WHERE port = ?');
     this.deleteAll = db.prepare('DELETE FROM lines');
   }

@@ -91,3 +91,15 @@ test('lines: ringsOnFxs names FXS lines; a line they name cannot be removed or t
   assert.deepEqual(store.lines.list().map((l) => l.port), [2, 3]);
   assert.deepEqual(changes.map((c) => `${c.op}:${String(c.key)}`), ['insert:1', 'insert:2', 'insert:3', 'delete:1']);
 });
+
+test('lines: every feature and an FXO line\'s sipTarget are stored (none dropped on the way to the database)', () => {
+  const { store } = withAccount();
+  const features = {
+    callWaiting: false, threeWay: false, dnd: true, forwardAll: '100', forwardBusy: '200', forwardNoAnswer: '300', noAnswerSeconds: 15, hotline: '911',
+  };
+  store.lines.upsert({ port: 1, kind: 'fxs', features });
+  assert.deepEqual(store.lines.get(1)?.features, features);
+  store.lines.upsert({ port: 3, kind: 'fxo', account: 'main', sipTarget: '2125551234' });
+  assert.equal(store.lines.get(3)?.sipTarget, '2125551234');
+  assertInvalid(() => store.lines.upsert({ port: 2, kind: 'fxs', sipTarget: '1' }), ['sipTarget']);
+});

@@ -123,6 +123,11 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'cdrs: media statistics',
     up: (db) => db.exec('ALTER TABLE cdrs ADD COLUMN media TEXT'),
   },
+  {
+    version: 5,
+    name: 'lines: landline calls sent to a SIP number',
+    up: (db) => db.exec('ALTER TABLE lines ADD COLUMN sip_target TEXT'),
+  },
 ];
 
 export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): number {
