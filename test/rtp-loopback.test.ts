@@ -88,7 +88,11 @@ function report(name: string, r: Run): void {
 test('a tone crosses a clean loopback path intact (PCMU)', { timeout: 30_000 }, async () => {
   const r = await carryTone('PCMU', {}, false);
   report('clean PCMU', r);
-  assert.ok(r.snrDb > 30, `SNR ${r.snrDb.toFixed(1)} dB`);
+  // A clean PCMU path gives over 50 dB. The path is clean but the sender runs in real time: on a
+  // loaded machine a stalled timer makes a packet or two late, and each concealed 20 ms
+  // costs a few dB. Late packets are counted, so the bar holds exactly when none were.
+  const bar = r.late === 0 ? 30 : 20;
+  assert.ok(r.snrDb > bar, `SNR ${r.snrDb.toFixed(1)} dB with ${r.late} late packets`);
   assert.ok(Math.abs(r.amplitude - 8000) < 400, `amplitude ${r.amplitude}`);
   assert.equal(r.relay.dropped, 0);
 });

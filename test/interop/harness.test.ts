@@ -113,8 +113,11 @@ for (const p of pairings2) {
     const uac = await runSipp({ scenario: p.uac, remote: `127.0.0.1:${uas.port}`, transport: p.transport, timeoutS: 12, ...lost, ...(p.pauseMs !== undefined ? { pauseMs: p.pauseMs } : {}), ...(p.auth !== undefined ? { authUser: p.auth[0], authPassword: p.auth[1] } : {}) });
     const server = await uas.stop();
     if (p.expectFail === true) {
+      // The scenario answers 403 only when verifyauth refused the digest: its screen counts
+      // that 403. SIPp's own ending races the caller's next message (it exits 255 with the
+      // failure uncounted, or counts it on an unexpected BYE), so its counters prove less.
       assert.equal(server.successful, 0, server.report);
-      assert.equal(server.failed, 1, server.report);
+      assert.match(server.report, /<-+ 403 +1 /, server.report);
       assert.equal(uac.successful, 0, uac.report);
       return;
     }
