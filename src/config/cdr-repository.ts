@@ -37,6 +37,7 @@ export const NewCdrSchema = Type.Object(
     account: Type.Optional(Type.Union([Type.String({ maxLength: 32 }), Type.Null()])),
     disposition: Type.Union([
       Type.Literal('answered'), Type.Literal('no_answer'), Type.Literal('busy'), Type.Literal('failed'), Type.Literal('cancelled'),
+      Type.Literal('screened'),
     ]),
     hangupCause: Type.Optional(Type.Union([Type.String({ maxLength: 256 }), Type.Null()])),
     media: Type.Optional(Type.Union([CdrMediaSchema, Type.Null()])),

@@ -31,6 +31,7 @@ function orderedFeatures(f: LineFeatures | undefined): LineFeatures | undefined 
   return compact<LineFeatures>({
     callWaiting: f.callWaiting, threeWay: f.threeWay, dnd: f.dnd, forwardAll: f.forwardAll,
     forwardBusy: f.forwardBusy, forwardNoAnswer: f.forwardNoAnswer, noAnswerSeconds: f.noAnswerSeconds, hotline: f.hotline,
+    warmlineSeconds: f.warmlineSeconds, speedDial: f.speedDial,
   });
 }
 

@@ -9,7 +9,7 @@
  * Optional fields left out stay out: the store keeps them unset and the parts that
  * use them apply the defaults named in their descriptions.
  */
-import { Type, type Static, type TString, type TUnsafe } from '@sinclair/typebox';
+import { Type, type Static, type TArray, type TString, type TUnsafe } from '@sinclair/typebox';
 import { PATTERNS, type NamedPattern } from './validate.js';
 import { SUPPORTED_REGIONS } from './regions.js';
 
@@ -78,7 +78,13 @@ export const LineFeaturesSchema = Type.Object(
     forwardBusy: Type.Optional(patterned(PATTERNS.dialString, { description: 'Forward incoming calls to this number when the phone is busy.' })),
     forwardNoAnswer: Type.Optional(patterned(PATTERNS.dialString, { description: 'Forward incoming calls to this number when the phone does not answer.' })),
     noAnswerSeconds: Type.Optional(Type.Integer({ description: 'How long the phone rings before a call is forwarded on no answer.', minimum: 5, maximum: 120, default: 20 })),
-    hotline: Type.Optional(patterned(PATTERNS.dialString, { description: 'Call this number as soon as the phone goes off hook.' })),
+    hotline: Type.Optional(patterned(PATTERNS.dialString, { description: 'Call this number when the phone goes off hook (at once, or after warmlineSeconds without a digit).' })),
+    warmlineSeconds: Type.Optional(Type.Integer({
+      description: 'Warmline: dial tone for this long first; the hotline number is called only if no digit is dialled. 0 or unset: at once.', minimum: 0, maximum: 30,
+    })),
+    speedDial: Type.Optional(Type.Record(Type.String({ pattern: '^[0-9]{1,2}$' }), patterned(PATTERNS.dialString, { description: 'The number this speed dial calls.' }), {
+      description: 'Speed dials: dialling the key (1-2 digits) and # calls its number, e.g. {"2": "5551234567"}.', maxProperties: 100,
+    })),
   },
   { title: 'Line features', description: 'Calling features of an FXS line.', additionalProperties: false },
 );
@@ -150,6 +156,45 @@ export const SipTlsSchema = Type.Object(
   { title: 'SIP over TLS', description: 'How the box checks SIP servers it reaches over TLS.', additionalProperties: false },
 );
 
+export const UNKNOWN_CALLER_ACTIONS = ['ring', 'announce', 'reject'] as const;
+
+const callerList = (description: string): TArray<TString> =>
+  Type.Array(patterned(PATTERNS.callerNumber, { description: 'A caller number, or a prefix ending in *.' }), { description, maxItems: 1000, uniqueItems: true });
+
+export const CallScreeningSchema = Type.Object(
+  {
+    blocked: Type.Optional(callerList('Callers refused without ringing (603 Decline; a landline call is not answered). A number matches with or without its country or trunk prefix.')),
+    allowed: Type.Optional(callerList('Known callers: they always ring (even when anonymous calls or unknown callers are refused), unless blocked.')),
+    rejectAnonymous: Type.Optional(Type.Boolean({ description: 'Refuse calls that withhold their number (433 Anonymity Disallowed).', default: false })),
+    unknownCallers: Type.Optional(oneOf(UNKNOWN_CALLER_ACTIONS,
+      'Callers not in allowed: ring; announce (answer, play "this number does not take calls from unknown callers", hang up); or reject. Anything but ring needs allowed entries.',
+      { default: 'ring' })),
+  },
+  { title: 'Call screening', description: 'Which incoming calls (SIP and landline) ring the phones.', additionalProperties: false },
+);
+
+const featureCode = (description: string): TString => patterned(PATTERNS.featureCode, { description });
+
+export const StarCodesSchema = Type.Object(
+  {
+    dndOn: Type.Optional(featureCode('Do-not-disturb on. Default *78.')),
+    dndOff: Type.Optional(featureCode('Do-not-disturb off. Default *79.')),
+    forwardAllOn: Type.Optional(featureCode('Forward every call: the code, then the number. Default *72.')),
+    forwardAllOff: Type.Optional(featureCode('Cancel forwarding of every call. Default *73.')),
+    forwardBusyOn: Type.Optional(featureCode('Forward on busy: the code, then the number. Default *90.')),
+    forwardBusyOff: Type.Optional(featureCode('Cancel forwarding on busy. Default *91.')),
+    forwardNoAnswerOn: Type.Optional(featureCode('Forward on no answer: the code, then the number. Default *92.')),
+    forwardNoAnswerOff: Type.Optional(featureCode('Cancel forwarding on no answer. Default *93.')),
+    redial: Type.Optional(featureCode('Call the last number dialled again. Default *66.')),
+    anonymousCall: Type.Optional(featureCode('Withhold the number on this call: the code, then the number. Default: the region\'s (*67 in the US).')),
+  },
+  {
+    title: 'Star codes',
+    description: 'Feature codes dialled on the phones; each must differ from the others. The digit map must let a code complete (the default maps end codes at *xx).',
+    additionalProperties: false,
+  },
+);
+
 export const ProvisioningDocumentSchema = Type.Object(
   {
     $schema: Type.Optional(Type.String({ description: 'Ignored: lets editors find this schema.' })),
@@ -163,6 +208,8 @@ export const ProvisioningDocumentSchema = Type.Object(
     dialPlan: Type.Optional(Type.Array(DialPlanRouteSchema, { description: 'Routes for outgoing calls, tried in order.', maxItems: 256 })),
     sipTls: Type.Optional(SipTlsSchema),
     rtp: Type.Optional(RtpSettingsSchema),
+    callScreening: Type.Optional(CallScreeningSchema),
+    starCodes: Type.Optional(StarCodesSchema),
   },
   {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -181,6 +228,8 @@ export type DialPlanRoute = Static<typeof DialPlanRouteSchema>;
 export type AdminSection = Static<typeof AdminSchema>;
 export type SipTlsSettings = Static<typeof SipTlsSchema>;
 export type RtpSettings = Static<typeof RtpSettingsSchema>;
+export type CallScreening = Static<typeof CallScreeningSchema>;
+export type StarCodeSettings = Static<typeof StarCodesSchema>;
 export type ProvisioningDocument = Static<typeof ProvisioningDocumentSchema>;
 
 /** The JSON Schema of the provisioning document, as committed in provisioning.schema.json. */

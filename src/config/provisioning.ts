@@ -15,7 +15,7 @@ import { ProvisioningDocumentSchema, type Account, type ProvisioningDocument } f
 import { findProblems, type Section, type Snapshot } from './references.js';
 import { regionProblem } from './regions.js';
 import { schemaErrors } from './schema-errors.js';
-import { rtpSettingsProblems, sipTlsProblems } from './settings-checks.js';
+import { callScreeningProblems, rtpSettingsProblems, sipTlsProblems, starCodeProblems } from './settings-checks.js';
 import type { SettingsRepository } from './settings-repository.js';
 import type { ConfigSection } from './types.js';
 import { addError, mergeErrors, type FieldErrors } from './validate.js';
@@ -44,6 +44,8 @@ export function checkDocument(doc: unknown, stored?: Snapshot): ProvisioningDocu
   }
   if (doc.sipTls !== undefined) mergeErrors(errors, sipTlsProblems(doc.sipTls), 'sipTls.');
   if (doc.rtp !== undefined) mergeErrors(errors, rtpSettingsProblems(doc.rtp), 'rtp.');
+  if (doc.callScreening !== undefined) mergeErrors(errors, callScreeningProblems(doc.callScreening), 'callScreening.');
+  if (doc.starCodes !== undefined) mergeErrors(errors, starCodeProblems(doc.starCodes), 'starCodes.');
   eachItem(doc.accounts, (a, i) => mergeErrors(errors, accountRules(a), `accounts[${i}].`));
   eachItem(doc.lines, (l, i) => mergeErrors(errors, lineRules(l), `lines[${i}].`));
   eachItem(doc.dialPlan, (r, i) => mergeErrors(errors, routeRules(r), `dialPlan[${i}].`));
@@ -101,6 +103,10 @@ export function exportDocument(parts: DocumentParts, opts: { includeSecrets: boo
     if (sipTls !== undefined) doc.sipTls = sipTls;
     const rtp = parts.settings.storedRtp();
     if (rtp !== undefined) doc.rtp = rtp;
+    const callScreening = parts.settings.callScreening();
+    if (callScreening !== undefined) doc.callScreening = callScreening;
+    const starCodes = parts.settings.starCodes();
+    if (starCodes !== undefined) doc.starCodes = starCodes;
     const accounts = parts.accounts.list();
     doc.accounts = opts.includeSecrets ? accounts : accounts.map(withoutPassword);
     doc.lines = parts.lines.list();
@@ -123,6 +129,8 @@ export function importDocument(parts: DocumentParts, input: unknown): void {
     if (doc.region !== undefined) changed('settings', parts.settings.applyRegion(doc.region));
     if (doc.sipTls !== undefined) changed('settings', parts.settings.applySipTls(doc.sipTls));
     if (doc.rtp !== undefined) changed('settings', parts.settings.applyRtp(doc.rtp));
+    if (doc.callScreening !== undefined) changed('settings', parts.settings.applyCallScreening(doc.callScreening));
+    if (doc.starCodes !== undefined) changed('settings', parts.settings.applyStarCodes(doc.starCodes));
     if (doc.accounts !== undefined) changed('accounts', parts.accounts.replaceAll(doc.accounts));
     if (doc.lines !== undefined) changed('lines', parts.lines.replaceAll(doc.lines));
     if (doc.dialPlan !== undefined) changed('dialPlan', parts.dialPlan.replaceAll(doc.dialPlan));

@@ -1,10 +1,10 @@
-/** Settings of the whole box: the region (country profile), how SIP over TLS checks servers, the RTP ports. */
+/** Settings of the whole box: the region (country profile), how SIP over TLS checks servers, the RTP ports, call screening, star codes. */
 import type { Statement } from 'better-sqlite3';
 import { ValidationError } from '../errors.js';
 import type { StoreContext } from './context.js';
-import type { RtpSettings, SipTlsSettings } from './provisioning-schema.js';
+import type { CallScreening, RtpSettings, SipTlsSettings, StarCodeSettings } from './provisioning-schema.js';
 import { DEFAULT_REGION, regionProblem } from './regions.js';
-import { rtpSettingsProblems, sipTlsProblems } from './settings-checks.js';
+import { callScreeningProblems, rtpSettingsProblems, sipTlsProblems, starCodeProblems } from './settings-checks.js';
 import type { FieldErrors } from './validate.js';
 
 /** The RTP settings in effect (defaults filled in). */
@@ -69,6 +69,34 @@ export class SettingsRepository {
     return this.applyJson('rtp', value);
   }
 
+  /** Which incoming calls ring the phones, as set (undefined: never set, every call rings). */
+  callScreening(): CallScreening | undefined {
+    return this.stored<CallScreening>('callScreening');
+  }
+
+  setCallScreening(value: CallScreening): void {
+    this.setJson('callScreening', orderedScreening(value), callScreeningProblems(value));
+  }
+
+  /** Sets call screening (already validated) inside the caller's transaction; returns whether it changed. */
+  applyCallScreening(value: CallScreening): boolean {
+    return this.applyJson('callScreening', orderedScreening(value));
+  }
+
+  /** The star codes set to differ from the defaults (undefined: never set). */
+  starCodes(): StarCodeSettings | undefined {
+    return this.stored<StarCodeSettings>('starCodes');
+  }
+
+  setStarCodes(value: StarCodeSettings): void {
+    this.setJson('starCodes', value, starCodeProblems(value));
+  }
+
+  /** Sets the star codes (already validated) inside the caller's transaction; returns whether they changed. */
+  applyStarCodes(value: StarCodeSettings): boolean {
+    return this.applyJson('starCodes', value);
+  }
+
   private stored<T>(key: string): T | undefined {
     const raw = this.select.get(key)?.value;
     return raw === undefined ? undefined : (JSON.parse(raw) as T);
@@ -111,4 +139,8 @@ export class SettingsRepository {
     this.upsert.run('region', code);
     return true;
   }
+}
+
+function orderedScreening(v: CallScreening): CallScreening {
+  return { blocked: v.blocked, allowed: v.allowed, rejectAnonymous: v.rejectAnonymous, unknownCallers: v.unknownCallers };
 }

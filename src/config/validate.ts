@@ -45,6 +45,8 @@ export const PATTERNS = {
   extension: named('^[0-9]{1,6}$', 'must be 1-6 digits'),
   prefix: named('^[0-9]{1,4}$', 'must be 1-4 digits'),
   dialString: named('^[0-9*#+]{1,32}$', "must be 1-32 digits, '*', '#' or '+'"),
+  callerNumber: named('^\\+?[0-9]{1,32}\\*?$', "must be a number of 1-32 digits (a leading '+' allowed), or a prefix ending in '*'"),
+  featureCode: named('^[*#][0-9*#]{1,7}$', "must be 2-8 characters of digits, '*' or '#', starting with '*' or '#'"),
   digitMap: named('^[0-9*#xX.Tt|\\[\\]()<>:+-]+$', "must use only digits, * # x X . T [ ] - | ( ) < > : +"),
   route: named('^(account:[a-z0-9][a-z0-9_-]{0,31}|fxo|line:([1-9]|1[0-6]))$', 'must be account:<id>, fxo or line:<port>'),
   passwordHash: named(
