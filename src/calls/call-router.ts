@@ -2,46 +2,41 @@
  * The call router: every leg is an endpoint (a phone on an FXS port, the landline on
  * an FXO port, a SIP session), and this connects them (DESIGN §4, `calls`).
  *
- * - A phone dials: the star codes (star-codes.ts) are handled first, then the dial
- *   plan (dial-plan.ts) says where the number goes: a SIP account, another phone by
- *   extension (intercom), or the landline.
- * - A SIP call for an account rings the phones of that account (not those on
- *   do-not-disturb; a phone with call forwarding sends the caller elsewhere with a
- *   302). The first phone to answer takes it; the others stop ringing.
- * - The landline rings: the phones it is set to ring start ringing once its caller ID
- *   has arrived (or on its second ring without one), so they can show it; the first
- *   to answer seizes the landline.
+ * - A phone dials (phone-dialing.ts): star codes, speed dials, then the dial plan say
+ *   where the number goes: a SIP account, another phone by extension (intercom), or
+ *   the landline. A hotline or warmline dials by itself.
+ * - A SIP call for an account (sip-incoming.ts) is screened, forwarded, or rings the
+ *   account's phones. The first phone to answer takes it; the others stop ringing.
+ * - The landline rings (landline-calls.ts): the phones it is set to ring start ringing
+ *   once its caller ID has arrived (or on its second ring without one), so they can
+ *   show it; the first to answer seizes the landline.
  * - A phone in a call may get a second one (call waiting), flash to hold and call
  *   someone else, make a 3-way call or transfer by hanging up (phone-features.ts).
- * - Forwarding: always (302 at once), on busy (302 when no phone can take the call),
- *   on no answer (302 after the phone rang `noAnswerSeconds`).
  * Calls between local phones need no SIP server, so they work while it is unreachable.
  */
 import type { CallerIdInfo } from '../../audio/caller-id/message.js';
 import type { Clock } from '../clock.js';
 import type { ConfigStore } from '../config/index.js';
-import type { Account } from '../config/provisioning-schema.js';
 import { toError } from '../errors.js';
 import type { FxoEvent } from '../line/fxo-types.js';
 import type { FxoPort } from '../line/fxo-port.js';
 import type { FxsLineEvent } from '../line/fxs-types.js';
 import type { FxsPort } from '../line/fxs-port.js';
-import { DigitMap } from '../line/digit-map.js';
-import type { DigitMatcher, RegionProfile } from '../line/types.js';
+import type { RegionProfile } from '../line/types.js';
 import type { Logger } from '../log.js';
 import type { MediaStats } from '../rtp/media-bridge.js';
 import type { RtpPortAllocator } from '../rtp/port-allocator.js';
-import { createResponse, newTag } from '../sip/message/index.js';
 import type { SessionRouter } from '../sip/session/index.js';
 import type { IncomingInvite, UserAgent } from '../sip/ua/user-agent.js';
 import { Call, type CallEnd, type Side } from './call.js';
+import { CallRecord, type ActiveCall, type CallRecordInit } from './call-record.js';
+import { portsForAccount } from './dial-plan.js';
 import { LandlineCalls } from './landline-calls.js';
+import { PhoneDialing } from './phone-dialing.js';
 import { PhoneFeatures } from './phone-features.js';
-import { CallRecord, type ActiveCall } from './call-record.js';
-import { portsForAccount, routeOutbound } from './dial-plan.js';
-import { callerIdFromInvite, cleanName } from './sip-caller-id.js';
-import { respond, SipLeg, type OutgoingCall, type SipLegDeps } from './sip-leg.js';
-import { starCode, type ForwardFeature, type StarCodeResult } from './star-codes.js';
+import { IncomingSipCalls } from './sip-incoming.js';
+import type { SipLegDeps } from './sip-leg.js';
+import { placeSipCall } from './sip-outgoing.js';
 
 export interface SipParts {
   readonly ua: UserAgent;
@@ -66,12 +61,9 @@ export class CallRouter {
   private readonly phones: PhoneFeatures;
   private readonly landlines: LandlineCalls;
   private readonly unsubscribe: (() => void)[] = [];
-  private readonly matchers = new Map<string, DigitMatcher>();
+  private readonly dialing: PhoneDialing;
+  private readonly incoming: IncomingSipCalls;
   private readonly log: Logger;
-  /** The last number each phone dialled (redial). */
-  private readonly lastDialled = new Map<number, string>();
-  /** A feature code dialled alone waits for the next number on that phone (star-codes.ts). */
-  private readonly awaiting = new Map<number, ForwardFeature | 'anonymous-call'>();
 
   constructor(private readonly deps: CallRouterDeps) {
     this.log = deps.log.child({ component: 'calls' });
@@ -87,14 +79,30 @@ export class CallRouter {
       line.on('event', listener);
       this.unsubscribe.push(() => line.off('event', listener));
     }
+    const guard = (what: string, fn: () => void): void => this.guard(what, fn);
+    const newCall = (caller: Side, init: CallRecordInit, callerId?: CallerIdInfo): Call => this.newCall(caller, init, callerId);
+    const legDeps = (): SipLegDeps | undefined => this.legDeps();
+    this.dialing = new PhoneDialing({
+      clock: deps.clock, log: this.log, store: deps.store, profile: deps.profile, fxs: deps.fxs, fxo: deps.fxo,
+      calls: () => this.calls, newCall, legDeps, guard,
+      isFree: (line) => this.isFree(line),
+      canWait: (line) => this.phones.canWait(line),
+      offer: (line, call) => this.phones.offer(line, call),
+      hasCall: (line) => this.callOf(line) !== undefined,
+    });
+    this.incoming = new IncomingSipCalls({
+      clock: deps.clock, log: this.log, store: deps.store, newCall, legDeps, guard,
+      phonesFor: (ports) => this.phonesFor(ports),
+      ringOrOffer: (call, free, waitable) => this.ringOrOffer(call, free, waitable),
+    });
     this.landlines = new LandlineCalls({
       log: this.log,
       store: deps.store,
       calls: () => this.calls,
-      newCall: (caller, init, callerId) => this.newCall(caller, init, callerId),
+      newCall,
       phonesFor: (ports) => this.phonesFor(ports),
       ringOrOffer: (call, free, waitable) => this.ringOrOffer(call, free, waitable),
-      placeSipCall: (call, account, number, from) => this.placeSipCall(call, account, number, false, from),
+      placeSipCall: (call, account, number, from) => placeSipCall(this.legDeps(), call, { account, number, anonymous: false, from }),
     });
     for (const line of deps.fxo.values()) {
       const listener = (e: FxoEvent): void => this.guard('landline event', () => this.landlines.onEvent(line, e));
@@ -109,7 +117,7 @@ export class CallRouter {
 
   /** A new INVITE that passed the inbound policy (UserAgent.onInvite). */
   incomingSip(invite: IncomingInvite): void {
-    this.guard('incoming SIP call', () => void this.takeSipCall(invite).catch((err: unknown) => {
+    this.guard('incoming SIP call', () => void this.incoming.take(invite).catch((err: unknown) => {
       this.log.error('incoming SIP call failed', { err: toError(err).message });
     }));
   }
@@ -125,6 +133,7 @@ export class CallRouter {
   /** Ends every call (the lines part is stopping). */
   stop(): void {
     for (const off of this.unsubscribe) off();
+    this.dialing.stop();
     for (const call of [...this.calls]) call.end({ disposition: 'failed', cause: 'the box is stopping' });
   }
 
@@ -132,13 +141,11 @@ export class CallRouter {
 
   private onFxsEvent(line: FxsPort, e: FxsLineEvent): void {
     switch (e.type) {
-      case 'seized': {
-        const hotline = this.lineConfig(line.port)?.features?.hotline;
-        if (hotline !== undefined && this.callOf(line) === undefined) this.dial(line, hotline);
+      case 'seized':
+        this.dialing.seized(line);
         return;
-      }
       case 'dialed':
-        if (this.phones.canDial(line)) this.dial(line, e.number);
+        if (this.phones.canDial(line)) this.dialing.dial(line, e.number);
         return;
       case 'answered': {
         const call = [...this.calls].find((c) => c.ringing.has(line));
@@ -150,206 +157,18 @@ export class CallRouter {
         return;
       case 'hung-up':
       case 'abandoned':
-        this.awaiting.delete(line.port);
+        this.dialing.onHook(line);
         this.phones.onHook(line);
         return;
       case 'digit':
+        this.dialing.digit(line);
+        return;
       case 'invalid-number':
         return;
     }
   }
 
-  private dial(line: FxsPort, dialled: string): void {
-    const config = this.lineConfig(line.port);
-    const waiting = this.awaiting.get(line.port);
-    this.awaiting.delete(line.port);
-    const code: StarCodeResult = waiting !== undefined && waiting !== 'anonymous-call' ? { kind: 'set-feature', feature: waiting, on: true, target: dialled }
-      : waiting === 'anonymous-call' ? { kind: 'number', number: dialled, anonymous: true }
-      : starCode(dialled, { profile: this.deps.profile, lastDialled: this.lastDialled.get(line.port) });
-    const applied = this.applyStarCode(line, code);
-    if (applied.done) return;
-    const number = applied.number;
-    this.lastDialled.set(line.port, number);
-    const dest = routeOutbound(number, {
-      fromPort: line.port,
-      lines: this.deps.store.lines.list(),
-      routes: this.deps.store.dialPlan.list(),
-      matcher: (p) => this.matcher(p),
-    });
-    const caller: Side = { kind: 'fxs', line };
-    const from = config?.extension ?? `port ${line.port}`;
-    switch (dest.kind) {
-      case 'none':
-        this.log.info('number not routed', { port: line.port, number, reason: dest.reason });
-        line.command({ type: 'invalid-number' });
-        return;
-      case 'line': {
-        const target = this.deps.fxs.get(dest.port);
-        const name = cleanName(config?.name);
-        const callerId = { number: from, ...(name !== undefined ? { name } : {}) };
-        const call = this.newCall(caller, { direction: 'internal', from, to: number, port: line.port, account: null, via: 'intercom' }, callerId);
-        const free = target !== undefined && this.isFree(target);
-        if (target === undefined || target === line || this.lineConfig(dest.port)?.features?.dnd === true || (!free && !this.phones.canWait(target))) {
-          call.end({ disposition: 'busy', cause: `port ${dest.port} is busy`, tone: 'busy' });
-          return;
-        }
-        call.record.state = 'ringing';
-        if (free) {
-          call.ringing.add(target);
-          target.command({ type: 'ring', callerId });
-        } else {
-          this.phones.offer(target, call);
-        }
-        line.command({ type: 'progress', tone: 'ringback' });
-        return;
-      }
-      case 'fxo': {
-        const landline = this.deps.fxo.get(dest.port);
-        const call = this.newCall(caller, { direction: 'outbound', from, to: dest.number, port: line.port, account: null, via: 'landline' });
-        if (landline === undefined) {
-          call.end({ disposition: 'failed', cause: `no landline on port ${dest.port}` });
-          return;
-        }
-        // One call at a time on a landline: in use (another call, or ringing) is busy, before anything is seized.
-        if ([...this.calls].some((c) => c !== call && c.sideFor(landline) !== undefined) || landline.status().phase !== 'idle') {
-          call.end({ disposition: 'busy', cause: `landline ${dest.port} is in use`, tone: 'busy' });
-          return;
-        }
-        call.setCallee({ kind: 'fxo', line: landline });
-        landline.dial(dest.number);
-        return;
-      }
-      case 'sip': {
-        const account = this.deps.store.accounts.get(dest.account);
-        const call = this.newCall(caller, { direction: 'outbound', from: account?.username ?? from, to: dest.number, port: line.port, account: dest.account, via: 'sip' });
-        if (account === undefined || account.enabled === false) {
-          call.end({ disposition: 'failed', cause: `account ${dest.account} is not configured` });
-          return;
-        }
-        void this.placeSipCall(call, account, dest.number, applied.anonymous);
-        return;
-      }
-    }
-  }
-
-  private applyStarCode(line: FxsPort, code: StarCodeResult): { done: true } | { done: false; number: string; anonymous: boolean } {
-    switch (code.kind) {
-      case 'number':
-        return { done: false, number: code.number, anonymous: code.anonymous };
-      case 'redial-empty':
-        line.command({ type: 'invalid-number' });
-        return { done: true };
-      case 'awaiting':
-        this.awaiting.set(line.port, code.next);
-        line.command({ type: 'confirm', then: 'dial-tone' });
-        return { done: true };
-      case 'set-feature': {
-        const current = this.deps.store.lines.get(line.port) ?? { port: line.port, kind: 'fxs' as const };
-        const features = { ...current.features };
-        if (code.feature === 'dnd') features.dnd = code.on;
-        if (code.feature !== 'dnd') {
-          if (code.target === undefined) delete features[code.feature];
-          else features[code.feature] = code.target;
-        }
-        try {
-          this.deps.store.lines.upsert({ ...current, features });
-          this.log.info('feature set from the phone', { port: line.port, feature: code.feature, on: code.on });
-          line.command({ type: 'confirm', then: 'silence' });
-        } catch (err) {
-          this.log.warn('feature not set', { port: line.port, err: toError(err).message });
-          line.command({ type: 'invalid-number' });
-        }
-        return { done: true };
-      }
-    }
-  }
-
-  private async placeSipCall(call: Call, account: Account, number: string, anonymous: boolean, from?: OutgoingCall['from']): Promise<void> {
-    const sip = this.deps.sip();
-    if (sip === undefined) {
-      call.end({ disposition: 'failed', cause: 'the SIP stack is not running' });
-      return;
-    }
-    let leg: SipLeg;
-    try {
-      leg = await SipLeg.outgoing(this.legDeps(sip), { account, number, anonymous, ...(from !== undefined ? { from } : {}) });
-    } catch (err) {
-      call.end({ disposition: 'failed', cause: `call not placed: ${toError(err).message}` });
-      return;
-    }
-    if (call.ended) {
-      leg.hangup();
-      return;
-    }
-    const side: Side = { kind: 'sip', leg, inbound: false };
-    call.setCallee(side);
-    leg.on('progress', (p) => {
-      call.record.state = 'ringing';
-      if (p.earlyMedia) {
-        call.toCaller({ type: 'progress', tone: null });
-        if (call.caller.kind === 'fxs' && !call.hasLeft(call.caller.line)) leg.attach(call.caller.line.callAudio);
-      } else if (p.status === 180 || p.status === 182) {
-        call.toCaller({ type: 'progress', tone: 'ringback' });
-      }
-    });
-    leg.on('answered', () => {
-      call.toCaller({ type: 'connected' });
-      if (call.caller.kind === 'fxo') call.caller.line.answer();
-      call.connect();
-    });
-    leg.on('ended', (e) => {
-      const busy = e.status === 486 || e.status === 600 || e.cause === 'busy';
-      call.end({
-        by: side,
-        disposition: busy ? 'busy' : e.cause === 'cancelled' ? 'cancelled' : e.cause === 'timeout' || e.status === 480 || e.status === 408 ? 'no_answer' : 'failed',
-        cause: `${e.by === 'remote' ? 'far end' : 'box'}: ${e.cause}${e.status !== undefined ? ` (${e.status}${e.reason !== undefined ? ` ${e.reason}` : ''})` : ''}`,
-        tone: busy ? 'busy' : 'reorder',
-      });
-    });
-  }
-
-  // --- SIP calls in ------------------------------------------------------------------
-
-  private async takeSipCall(invite: IncomingInvite): Promise<void> {
-    const sip = this.deps.sip();
-    const account = this.deps.store.accounts.get(invite.accountId);
-    if (sip === undefined || account === undefined) return respond(invite, 480);
-    const lines = this.deps.store.lines.list();
-    const ports = portsForAccount(account.id, lines);
-    const forwardTo = (f: ForwardFeature): string | undefined => ports.map((p) => lines.find((l) => l.port === p)?.features?.[f]).find((t) => t !== undefined);
-    const always = forwardTo('forwardAll');
-    if (always !== undefined) return this.forward(invite, account, always, 'unconditional');
-    const { free, waitable } = this.phonesFor(ports);
-    if (free.length === 0 && waitable.length === 0) {
-      const busyTarget = forwardTo('forwardBusy');
-      if (busyTarget !== undefined && ports.length > 0) return this.forward(invite, account, busyTarget, 'user-busy');
-      const why = ports.length === 0 ? 'no phone uses this account' : 'every phone is busy or on do-not-disturb';
-      this.log.info('incoming call refused', { account: account.id, why });
-      return respond(invite, ports.length === 0 ? 480 : 486, ports.length === 0 ? 'Temporarily Unavailable' : 'Busy Here');
-    }
-    const leg = await SipLeg.incoming(this.legDeps(sip), invite, account);
-    if (leg === undefined) return;
-    const callerId = callerIdFromInvite(invite.request, this.deps.clock.wallTime());
-    const side: Side = { kind: 'sip', leg, inbound: true };
-    const call = this.newCall(side, {
-      direction: 'inbound', from: callerId.number ?? 'anonymous', to: account.username, port: null, account: account.id, via: 'sip',
-    }, callerId);
-    leg.on('ended', (e) => call.end({ by: side, disposition: e.cause === 'cancelled' ? 'cancelled' : 'failed', cause: `far end: ${e.cause}` }));
-    call.record.state = 'ringing';
-    leg.ring();
-    this.ringOrOffer(call, free, waitable);
-    const noAnswer = forwardTo('forwardNoAnswer');
-    if (noAnswer !== undefined) {
-      const seconds = ports.map((p) => lines.find((l) => l.port === p)?.features?.noAnswerSeconds).find((n) => n !== undefined) ?? 20;
-      const timer = this.deps.clock.setTimer(seconds * 1000, () => this.guard('forward on no answer', () => {
-        if (call.ended || call.record.answered || leg.ended) return;
-        this.log.info('call forwarded on no answer', { account: account.id, to: noAnswer, call: call.id });
-        call.end({ by: side, disposition: 'no_answer', cause: `forwarded to ${noAnswer} on no answer` });
-        leg.reject(302, 'Moved Temporarily', forwardHeaders(account, noAnswer, 'no-answer'));
-      }));
-      call.onEnded(() => this.deps.clock.cancelTimer(timer));
-    }
-  }
+  // --- calls in -----------------------------------------------------------------------
 
   /** Phones of `ports` that can take a new call: idle ones, else ones in a call that can have one waiting. */
   private phonesFor(ports: readonly number[]): { free: FxsPort[]; waitable: FxsPort[] } {
@@ -367,15 +186,6 @@ export class CallRouter {
       line.command({ type: 'ring', ...(call.callerId !== undefined ? { callerId: call.callerId } : {}) });
     }
     for (const line of waitable) this.phones.offer(line, call);
-  }
-
-  private forward(invite: IncomingInvite, account: Account, target: string, reason: 'unconditional' | 'user-busy'): void {
-    this.log.info('call forwarded', { account: account.id, to: target, reason });
-    try {
-      invite.tx.respond(createResponse(invite.request, 302, 'Moved Temporarily', { toTag: newTag(), headers: forwardHeaders(account, target, reason) }));
-    } catch (err) {
-      this.log.warn('could not forward', { err: toError(err).message });
-    }
   }
 
   /** A phone answered a call ringing on it (or took a waiting one). */
@@ -442,17 +252,9 @@ export class CallRouter {
     return this.deps.store.lines.get(port);
   }
 
-  private matcher(pattern: string): DigitMatcher {
-    let m = this.matchers.get(pattern);
-    if (m === undefined) {
-      m = DigitMap.parse(pattern);
-      if (this.matchers.size > 256) this.matchers.clear();
-      this.matchers.set(pattern, m);
-    }
-    return m;
-  }
-
-  private legDeps(sip: SipParts): SipLegDeps {
+  private legDeps(): SipLegDeps | undefined {
+    const sip = this.deps.sip();
+    if (sip === undefined) return undefined;
     return { ua: sip.ua, router: sip.router, allocator: this.deps.allocator, rtp: this.deps.store.settings.rtp(), clock: this.deps.clock, log: this.log };
   }
 
@@ -463,9 +265,4 @@ export class CallRouter {
       this.log.error(`${what} failed`, { err: toError(err).message, stack: toError(err).stack });
     }
   }
-}
-
-/** Contact and Diversion of a 302 to a forwarding target (RFC 5806 Diversion, as Asterisk and providers read it). */
-function forwardHeaders(account: Account, target: string, reason: 'unconditional' | 'user-busy' | 'no-answer'): [string, string][] {
-  return [['Contact', `<sip:${target}@${account.server}>`], ['Diversion', `<sip:${account.username}@${account.server}>;reason=${reason}`]];
 }

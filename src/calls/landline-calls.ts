@@ -10,6 +10,11 @@
  *
  * The landline's own events then end or connect the call: the far end hanging up
  * (loop current drop, busy tone), a busy or missing dial tone on a call out.
+ *
+ * Call screening (call-screening.ts) decides first, on the caller ID: a refused call
+ * rings no phone and is not answered (it ends when the landline stops ringing); an
+ * unknown caller with `unknownCallers: announce` is answered, hears the announcement
+ * and the box hangs up. Either is in the call history as `screened`.
  */
 import type { CallerIdInfo } from '../../audio/caller-id/message.js';
 import type { ConfigStore } from '../config/index.js';
@@ -18,7 +23,9 @@ import type { FxoEvent } from '../line/fxo-types.js';
 import type { FxoPort } from '../line/fxo-port.js';
 import type { FxsPort } from '../line/fxs-port.js';
 import type { Logger } from '../log.js';
+import { loadPrompt } from './announcement.js';
 import type { Call, CallEnd, Side } from './call.js';
+import { screenCaller } from './call-screening.js';
 import type { CallRecordInit } from './call-record.js';
 import { portsForLandline } from './dial-plan.js';
 import { sipFromForCaller } from './sip-caller-id.js';
@@ -35,10 +42,14 @@ export interface LandlineCallsHost {
 }
 
 export class LandlineCalls {
+  /** Calls screening keeps off the phones, with the cause their record gets. */
+  private readonly screened = new Map<Call, string>();
+
   constructor(private readonly host: LandlineCallsHost) {}
 
   onEvent(landline: FxoPort, e: FxoEvent): void {
     const call = [...this.host.calls()].find((c) => c.sideFor(landline) !== undefined);
+    if (call !== undefined && this.screened.has(call)) return this.onScreenedEvent(call, landline, e);
     const waitingForTarget = call !== undefined && call.record.direction === 'inbound' && call.ringing.size === 0 && call.callee === undefined && !call.record.answered;
     switch (e.type) {
       case 'ring':
@@ -83,6 +94,16 @@ export class LandlineCalls {
   private route(call: Call, landline: FxoPort, callerId: CallerIdInfo | undefined): void {
     if (callerId?.number !== undefined) call.record.from = callerId.number;
     if (callerId !== undefined) call.callerId = callerId;
+    const verdict = screenCaller(callerId, this.host.store.settings.callScreening());
+    if (verdict.action !== 'ring') {
+      const announce = verdict.action === 'announce';
+      const cause = announce ? 'screened: unknown caller, announcement played' : `screened: ${verdict.why === 'blocked' ? 'blocked number' : `${verdict.why} caller`}`;
+      this.host.log.info('landline call screened', { port: landline.port, from: callerId?.number ?? 'anonymous', cause });
+      this.screened.set(call, cause);
+      call.onEnded(() => this.screened.delete(call));
+      if (announce) landline.answer();
+      return;
+    }
     const config = this.host.store.lines.get(landline.port);
     if (config?.sipTarget !== undefined) return this.callSip(call, landline, config.sipTarget, config.account, callerId);
     const { free, waitable } = this.host.phonesFor(portsForLandline(landline.port, this.host.store.lines.list()));
@@ -91,6 +112,48 @@ export class LandlineCalls {
       return;
     }
     this.host.ringOrOffer(call, free, waitable);
+  }
+
+  /** A screened call: the announcement once the landline is answered; the record when it is over. */
+  private onScreenedEvent(call: Call, landline: FxoPort, e: FxoEvent): void {
+    const cause = this.screened.get(call) ?? 'screened';
+    switch (e.type) {
+      case 'connected':
+        this.announce(call, landline, cause);
+        return;
+      case 'ring-stopped':
+      case 'disconnected':
+      case 'busy':
+        call.end({ by: call.caller, disposition: 'screened', cause });
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** Plays the unknown-caller announcement toward the landline, then hangs up (the call's end releases the line). */
+  private announce(call: Call, landline: FxoPort, cause: string): void {
+    let prompt: Int16Array;
+    try {
+      prompt = loadPrompt('unknown-caller');
+    } catch (err) {
+      call.end({ disposition: 'screened', cause: `${cause}: ${err instanceof Error ? err.message : String(err)}` });
+      return;
+    }
+    const audio = landline.callAudio;
+    let at = 0;
+    const off = audio.onFrame(() => {
+      if (at >= prompt.length) {
+        off();
+        call.end({ disposition: 'screened', cause });
+        return;
+      }
+      const frame = new Int16Array(audio.frameSamples);
+      frame.set(prompt.subarray(at, Math.min(at + audio.frameSamples, prompt.length)));
+      at += audio.frameSamples;
+      audio.write(frame);
+    });
+    call.onEnded(off);
   }
 
   private callSip(call: Call, landline: FxoPort, target: string, accountId: string | undefined, callerId: CallerIdInfo | undefined): void {

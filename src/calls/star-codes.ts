@@ -16,8 +16,11 @@
  * forwarding target / the withheld-number call (`awaiting`).
  * Each forwarding code is the NANP vertical service code for it.
  *
+ * Every code can be changed in the box's `starCodes` settings (starCodesFrom).
  * Anything else is a number for the dial plan.
  */
+import type { StarCodeSettings } from '../config/provisioning-schema.js';
+import { STAR_CODE_DEFAULTS } from '../config/settings-checks.js';
 import type { RegionProfile } from '../line/types.js';
 
 export type ForwardFeature = 'forwardAll' | 'forwardBusy' | 'forwardNoAnswer';
@@ -28,14 +31,27 @@ export interface StarCodes {
   /** On (with or followed by the target) and off code of each kind of forwarding. */
   readonly forward: Readonly<Record<ForwardFeature, { readonly on: string; readonly off: string }>>;
   readonly redial: string;
+  /** The withheld-number code when set; otherwise the region's prefix. */
+  readonly anonymousCall?: string;
 }
 
-export const DEFAULT_STAR_CODES: StarCodes = {
-  dndOn: '*78',
-  dndOff: '*79',
-  forward: { forwardAll: { on: '*72', off: '*73' }, forwardBusy: { on: '*90', off: '*91' }, forwardNoAnswer: { on: '*92', off: '*93' } },
-  redial: '*66',
-};
+/** The codes in effect: the box's `starCodes` settings over the defaults. */
+export function starCodesFrom(settings: StarCodeSettings | undefined): StarCodes {
+  const c = { ...STAR_CODE_DEFAULTS, ...settings };
+  return {
+    dndOn: c.dndOn,
+    dndOff: c.dndOff,
+    forward: {
+      forwardAll: { on: c.forwardAllOn, off: c.forwardAllOff },
+      forwardBusy: { on: c.forwardBusyOn, off: c.forwardBusyOff },
+      forwardNoAnswer: { on: c.forwardNoAnswerOn, off: c.forwardNoAnswerOff },
+    },
+    redial: c.redial,
+    ...(settings?.anonymousCall !== undefined ? { anonymousCall: settings.anonymousCall } : {}),
+  };
+}
+
+export const DEFAULT_STAR_CODES: StarCodes = starCodesFrom(undefined);
 
 const FORWARDS: readonly ForwardFeature[] = ['forwardAll', 'forwardBusy', 'forwardNoAnswer'];
 
@@ -69,7 +85,7 @@ export function starCode(dialled: string, ctx: StarCodeContext): StarCodeResult 
   if (dialled === codes.redial) {
     return ctx.lastDialled === undefined ? { kind: 'redial-empty' } : { kind: 'number', number: ctx.lastDialled, anonymous: false };
   }
-  const anon = ctx.profile.anonymousCallPrefix;
+  const anon = codes.anonymousCall ?? ctx.profile.anonymousCallPrefix;
   if (anon !== '' && dialled === anon) return { kind: 'awaiting', next: 'anonymous-call' };
   if (anon !== '' && dialled.startsWith(anon) && dialled.length > anon.length) {
     return { kind: 'number', number: dialled.slice(anon.length), anonymous: true };
