@@ -364,12 +364,11 @@ export async function startSippUas(opts: StartSippUasOptions): Promise<RunningSi
     const stop = (graceMs = 5000): Promise<SippResult> => {
       stopping ??= (async () => {
         if (done !== undefined) return done;
-        const timer = new Promise<undefined>((r) => setTimeout(() => r(undefined), graceMs));
-        const first = await Promise.race([l.exited, timer]);
+        const first = await exitedWithin(l.exited, graceMs);
         if (first !== undefined) return first;
         // SIGUSR1 asks SIPp to stop and write its statistics.
         l.child.kill('SIGUSR1');
-        const second = await Promise.race([l.exited, new Promise<undefined>((r) => setTimeout(() => r(undefined), 2000))]);
+        const second = await exitedWithin(l.exited, 2000);
         if (second !== undefined) return second;
         l.child.kill('SIGKILL');
         return l.exited;
@@ -377,5 +376,15 @@ export async function startSippUas(opts: StartSippUasOptions): Promise<RunningSi
       return stopping;
     };
     return { port, exited: l.exited, stop };
+  }
+}
+
+/** The result when SIPp exits within `ms`, else undefined. The timer is cleared, so it never holds the process open. */
+async function exitedWithin(exited: Promise<SippResult>, ms: number): Promise<SippResult | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([exited, new Promise<undefined>((r) => { timer = setTimeout(() => r(undefined), ms); })]);
+  } finally {
+    clearTimeout(timer);
   }
 }
