@@ -9,36 +9,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertSippSuccess, freeUdpTcpPort, runSipp, sippAvailable, startSippUas } from './support/sipp.js';
+import { calls, connectedCalls, flash } from './support/box-calls.js';
 import { noiseWav, startBox, type Box } from './support/phones.js';
 import { waitFor } from './support/wait-for.js';
 
 const skip = sippAvailable() ? false : 'sipp not installed (Debian package sip-tester)';
 const CALLEE = '2125551234';
-
-interface CallsBody {
-  active: { state: string; from: string; to: string }[];
-  calls: { direction: string; disposition: string; to: string; hangupCause: string }[];
-}
-
-async function calls(box: Box): Promise<CallsBody> {
-  return (await box.api.request('GET', '/api/calls')).json as CallsBody;
-}
-
-async function connectedCalls(box: Box, n: number, what: string): Promise<void> {
-  await waitFor(what, async () => (await calls(box)).active.filter((c) => c.state === 'connected').length === n, 10_000, 100);
-}
-
-/**
- * A hook flash, as a person does it: not in the first second of a call. (A flash sent
- * within ~1 s of answering a SIP call was seen to be lost on the appliance; the same
- * timing works in the router rig. Not investigated yet: see the issue note.)
- */
-async function flash(box: Box, port: number): Promise<void> {
-  await new Promise((res) => setTimeout(res, 1500));
-  const r = await box.api.request('POST', `/api/sim/fxs/${port}/flash`);
-  assert.ok(r.status < 300, r.text);
-  await new Promise((res) => setTimeout(res, 1200));
-}
 
 /** The phone talks into its microphone; true when it then hears speech (an echo through SIPp, or the mix). */
 async function hearsItselfBack(box: Box, port: number): Promise<void> {

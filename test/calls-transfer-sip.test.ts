@@ -12,33 +12,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertSippSuccess, freeUdpTcpPort, runSipp, sippAvailable, startSippUas } from './support/sipp.js';
+import { calls, connectedCalls, flash } from './support/box-calls.js';
 import { startBox, type Box } from './support/phones.js';
 import { waitFor } from './support/wait-for.js';
 
 const skip = sippAvailable() ? false : 'sipp not installed (Debian package sip-tester)';
 /** The number phone 1 dials for the second call; the SIPp scenarios check it as a literal. */
 const CALLEE = '2125551234';
-
-interface CallsBody {
-  active: { state: string; direction: string; from: string; to: string }[];
-  calls: { direction: string; disposition: string; to: string; hangupCause: string }[];
-}
-
-async function calls(box: Box): Promise<CallsBody> {
-  return (await box.api.request('GET', '/api/calls')).json as CallsBody;
-}
-
-async function connectedCalls(box: Box, n: number, what: string): Promise<void> {
-  await waitFor(what, async () => (await calls(box)).active.filter((c) => c.state === 'connected').length === n, 10_000, 100);
-}
-
-/** A hook flash, as a person does it: not in the first second of a call (see calls-features-sip.test.ts). */
-async function flash(box: Box, port: number): Promise<void> {
-  await new Promise((res) => setTimeout(res, 1500));
-  const r = await box.api.request('POST', `/api/sim/fxs/${port}/flash`);
-  assert.ok(r.status < 300, r.text);
-  await new Promise((res) => setTimeout(res, 1200));
-}
 
 /**
  * A box whose account's server is the SIPp callee (calls out go there, and a blind
@@ -52,6 +32,16 @@ async function boxCallingTo(calleePort: number): Promise<Box> {
   });
 }
 
+/** Phone 1 answers the SIP caller, flashes to hold it and dials the callee. */
+async function answerHoldAndDial(box: Box): Promise<void> {
+  await box.waitPhone(1, 'rings', (p) => p.ringing, 10_000);
+  await box.sim('fxs/1/hook', { state: 'off' });
+  await connectedCalls(box, 1, 'the caller is connected');
+  await flash(box, 1);
+  await box.waitPhone(1, 'dial tone with the caller held', (p) => p.hearing === 'dial', 3000);
+  await box.sim('fxs/1/dial', { digits: CALLEE, mode: 'dtmf' });
+}
+
 test('blind transfer: phone 1 holds a SIP caller, dials a SIP callee, hangs up while it rings: REFER to the number, the ringing call is cancelled, the caller hung up after the final NOTIFY', { skip, timeout: 120_000 }, async (t) => {
   const callerPort = await freeUdpTcpPort();
   const calleePort = await freeUdpTcpPort();
@@ -63,13 +53,7 @@ test('blind transfer: phone 1 holds a SIP caller, dials a SIP callee, hangs up w
     scenario: 'uac-held-blind-referred.xml', remote: `127.0.0.1:${box.app.sipPort}`, localPort: callerPort, service: '2000', timeoutS: 90,
     traceMessages: true,
   });
-  await box.waitPhone(1, 'rings', (p) => p.ringing, 10_000);
-  await box.sim('fxs/1/hook', { state: 'off' });
-  await connectedCalls(box, 1, 'the caller is connected');
-
-  await flash(box, 1);
-  await box.waitPhone(1, 'dial tone with the caller held', (p) => p.hearing === 'dial', 3000);
-  await box.sim('fxs/1/dial', { digits: CALLEE, mode: 'dtmf' });
+  await answerHoldAndDial(box);
   await box.waitPhone(1, 'ringback from the callee', (p) => p.hearing === 'ringback', 10_000);
   const ringing = await calls(box);
   assert.equal(ringing.active.length, 2, JSON.stringify(ringing.active));
@@ -106,13 +90,7 @@ test('REFER refused: the SIP caller answers the REFER 501, the box joins it to t
     scenario: 'uac-held-refer-refused.xml', remote: `127.0.0.1:${box.app.sipPort}`, localPort: callerPort, service: '2000', timeoutS: 90,
     traceMessages: true,
   });
-  await box.waitPhone(1, 'rings', (p) => p.ringing, 10_000);
-  await box.sim('fxs/1/hook', { state: 'off' });
-  await connectedCalls(box, 1, 'the caller is connected');
-
-  await flash(box, 1);
-  await box.waitPhone(1, 'dial tone with the caller held', (p) => p.hearing === 'dial', 3000);
-  await box.sim('fxs/1/dial', { digits: CALLEE, mode: 'dtmf' });
+  await answerHoldAndDial(box);
   await connectedCalls(box, 2, 'the callee answered');
 
   await box.sim('fxs/1/hook', { state: 'on' }); // attended transfer: REFER with Replaces, refused

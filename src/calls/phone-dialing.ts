@@ -11,16 +11,14 @@
  * - Redial calls the last number this phone called.
  */
 import type { CallerIdInfo } from '../../audio/caller-id/message.js';
-import type { Clock, Timer } from '../clock.js';
-import type { ConfigStore } from '../config/index.js';
+import type { Timer } from '../clock.js';
 import type { Line } from '../config/provisioning-schema.js';
 import { toError } from '../errors.js';
-import type { FxoPort } from '../line/fxo-port.js';
 import type { FxsPort } from '../line/fxs-port.js';
 import { DigitMap } from '../line/digit-map.js';
-import type { DigitMatcher, RegionProfile } from '../line/types.js';
-import type { Logger } from '../log.js';
+import type { DigitMatcher } from '../line/types.js';
 import type { Call, Side } from './call.js';
+import type { CallRouterDeps } from './call-router.js';
 import type { CallRecordInit } from './call-record.js';
 import { routeOutbound } from './dial-plan.js';
 import { cleanName } from './sip-caller-id.js';
@@ -28,13 +26,8 @@ import type { SipLegDeps } from './sip-leg.js';
 import { placeSipCall } from './sip-outgoing.js';
 import { starCode, starCodesFrom, type ForwardFeature, type StarCodeResult } from './star-codes.js';
 
-export interface PhoneDialingHost {
-  readonly clock: Clock;
-  readonly log: Logger;
-  readonly store: ConfigStore;
-  readonly profile: RegionProfile;
-  readonly fxs: ReadonlyMap<number, FxsPort>;
-  readonly fxo: ReadonlyMap<number, FxoPort>;
+/** The router's parts this needs (its own logger as `log`), and its calls. */
+export interface PhoneDialingHost extends Pick<CallRouterDeps, 'clock' | 'log' | 'store' | 'profile' | 'fxs' | 'fxo'> {
   calls(): Iterable<Call>;
   newCall(caller: Side, init: CallRecordInit, callerId?: CallerIdInfo): Call;
   /** On hook with no call: a plain ring reaches it. */

@@ -1,0 +1,33 @@
+/**
+ * The calls of a running box as the tests see them (`GET /api/calls`), and the hook
+ * flash as a person gives it, for the end-to-end call tests.
+ */
+import assert from 'node:assert/strict';
+import type { Box } from './phones.js';
+import { waitFor } from './wait-for.js';
+
+export interface CallsBody {
+  active: { state: string; direction: string; from: string; to: string }[];
+  calls: { direction: string; disposition: string; to: string; from: string; hangupCause: string }[];
+}
+
+export async function calls(box: Box): Promise<CallsBody> {
+  return (await box.api.request('GET', '/api/calls')).json as CallsBody;
+}
+
+/** Waits until exactly `n` calls are connected. */
+export async function connectedCalls(box: Box, n: number, what: string): Promise<void> {
+  await waitFor(what, async () => (await calls(box)).active.filter((c) => c.state === 'connected').length === n, 10_000, 100);
+}
+
+/**
+ * A hook flash, as a person does it: not in the first second of a call. (A flash sent
+ * within ~1 s of answering a SIP call was seen to be lost on the appliance; the same
+ * timing works in the router rig. Not investigated yet: see the issue note.)
+ */
+export async function flash(box: Box, port: number): Promise<void> {
+  await new Promise((res) => setTimeout(res, 1500));
+  const r = await box.api.request('POST', `/api/sim/fxs/${port}/flash`);
+  assert.ok(r.status < 300, r.text);
+  await new Promise((res) => setTimeout(res, 1200));
+}
