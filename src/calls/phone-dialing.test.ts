@@ -129,3 +129,19 @@ test('an unknown landline caller is answered with the announcement and hung up o
   landline.ring({ number: '2125550000', name: 'BOB' });
   assert.ok(r.runUntil(() => r.phone(1).state().ringing, 14_000), 'a known caller rings the phones');
 });
+
+test('a landline call sent to SIP while SIP is down is one failed call, not one per ring', () => {
+  const r = routerRig({
+    lines: [{ port: 1, kind: 'fxs', extension: '101' }, { port: FXO, kind: 'fxo', account: 'main', sipTarget: '2125550000' }],
+    accounts: [{ id: 'main', server: '127.0.0.1:5060', username: '2000', register: false }],
+  });
+  rigs.push(r);
+  r.landline(FXO).ring(ALICE);
+  r.run(25_000); // four or five rings
+  r.landline(FXO).hangup();
+  r.run(10_000);
+  const cdrs = r.store.cdrs.list();
+  assert.equal(cdrs.length, 1, JSON.stringify(cdrs.map((c) => [c.disposition, c.hangupCause])));
+  assert.equal(cdrs[0]?.disposition, 'failed');
+  assert.equal(r.phone(1).state().rings, 0);
+});
