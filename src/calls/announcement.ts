@@ -33,6 +33,18 @@ export function loadPrompt(name: PromptName): Int16Array {
   return samples;
 }
 
+/** Reads a prompt a frame at a time: the next frame (the last padded with silence), or undefined once it has all been read. */
+export function promptFrames(samples: Int16Array, frameSamples: number): () => Int16Array | undefined {
+  let at = 0;
+  return () => {
+    if (at >= samples.length) return undefined;
+    const frame = new Int16Array(frameSamples);
+    frame.set(samples.subarray(at, Math.min(at + frameSamples, samples.length)));
+    at += frameSamples;
+    return frame;
+  };
+}
+
 export interface AnnouncementDeps {
   readonly clock: Clock;
   readonly log: Logger;
@@ -41,16 +53,15 @@ export interface AnnouncementDeps {
 /** Plays `samples` to the far end of an answered (or answering) leg, then hangs it up. Resolves when done. */
 export function announceThenHangUp(deps: AnnouncementDeps, leg: SipLeg, samples: Int16Array): Promise<void> {
   return new Promise((resolve) => {
-    let at = 0;
+    const next = promptFrames(samples, FRAME);
     const frames = new VirtualFrameClock(deps.clock, { onError: (err) => deps.log.warn('announcement audio failed', { err: toError(err).message }) });
     const port = new ClockedAudioPort({
       clock: frames,
       source: () => {
-        const frame = new Int16Array(FRAME);
-        frame.set(samples.subarray(at, Math.min(at + FRAME, samples.length)));
-        at += FRAME;
-        if (at >= samples.length) deps.clock.setTimer(0, finish);
-        return frame;
+        const frame = next();
+        if (frame !== undefined) return frame;
+        deps.clock.setTimer(0, finish); // not from inside the clock's own tick
+        return new Int16Array(FRAME);
       },
     });
     let done = false;

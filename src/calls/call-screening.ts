@@ -66,3 +66,9 @@ function listed(list: readonly string[] | undefined, number: string): boolean {
 function digitsOf(s: string): string {
   return s.replace(/[^0-9]/g, '');
 }
+
+/** The hangup cause a screened call's record gets, e.g. `screened: blocked number`. */
+export function screeningCause(verdict: Exclude<ScreeningVerdict, { action: 'ring' }>): string {
+  if (verdict.action === 'announce') return 'screened: unknown caller, announcement played';
+  return `screened: ${verdict.why === 'blocked' ? 'blocked number' : `${verdict.why} caller`}`;
+}

@@ -23,9 +23,10 @@ import type { FxoEvent } from '../line/fxo-types.js';
 import type { FxoPort } from '../line/fxo-port.js';
 import type { FxsPort } from '../line/fxs-port.js';
 import type { Logger } from '../log.js';
-import { loadPrompt } from './announcement.js';
+import { toError } from '../errors.js';
+import { loadPrompt, promptFrames } from './announcement.js';
 import type { Call, CallEnd, Side } from './call.js';
-import { screenCaller } from './call-screening.js';
+import { screenCaller, screeningCause } from './call-screening.js';
 import type { CallRecordInit } from './call-record.js';
 import { portsForLandline } from './dial-plan.js';
 import { sipFromForCaller } from './sip-caller-id.js';
@@ -96,12 +97,11 @@ export class LandlineCalls {
     if (callerId !== undefined) call.callerId = callerId;
     const verdict = screenCaller(callerId, this.host.store.settings.callScreening());
     if (verdict.action !== 'ring') {
-      const announce = verdict.action === 'announce';
-      const cause = announce ? 'screened: unknown caller, announcement played' : `screened: ${verdict.why === 'blocked' ? 'blocked number' : `${verdict.why} caller`}`;
+      const cause = screeningCause(verdict);
       this.host.log.info('landline call screened', { port: landline.port, from: callerId?.number ?? 'anonymous', cause });
       this.screened.set(call, cause);
       call.onEnded(() => this.screened.delete(call));
-      if (announce) landline.answer();
+      if (verdict.action === 'announce') landline.answer();
       return;
     }
     const config = this.host.store.lines.get(landline.port);
@@ -133,25 +133,19 @@ export class LandlineCalls {
 
   /** Plays the unknown-caller announcement toward the landline, then hangs up (the call's end releases the line). */
   private announce(call: Call, landline: FxoPort, cause: string): void {
-    let prompt: Int16Array;
+    let next: () => Int16Array | undefined;
+    const audio = landline.callAudio;
     try {
-      prompt = loadPrompt('unknown-caller');
+      next = promptFrames(loadPrompt('unknown-caller'), audio.frameSamples);
     } catch (err) {
-      call.end({ disposition: 'screened', cause: `${cause}: ${err instanceof Error ? err.message : String(err)}` });
+      call.end({ disposition: 'screened', cause: `${cause}: ${toError(err).message}` });
       return;
     }
-    const audio = landline.callAudio;
-    let at = 0;
     const off = audio.onFrame(() => {
-      if (at >= prompt.length) {
-        off();
-        call.end({ disposition: 'screened', cause });
-        return;
-      }
-      const frame = new Int16Array(audio.frameSamples);
-      frame.set(prompt.subarray(at, Math.min(at + audio.frameSamples, prompt.length)));
-      at += audio.frameSamples;
-      audio.write(frame);
+      const frame = next();
+      if (frame !== undefined) return audio.write(frame);
+      off();
+      call.end({ disposition: 'screened', cause });
     });
     call.onEnded(off);
   }

@@ -18,6 +18,7 @@ import type { CallerIdInfo } from '../../audio/caller-id/message.js';
 import type { Clock } from '../clock.js';
 import type { ConfigStore } from '../config/index.js';
 import type { Account, Line } from '../config/provisioning-schema.js';
+import { toError } from '../errors.js';
 import type { FxsPort } from '../line/fxs-port.js';
 import type { Logger } from '../log.js';
 import type { IncomingInvite } from '../sip/ua/user-agent.js';
@@ -25,7 +26,7 @@ import type { Call, Side } from './call.js';
 import type { CallRecordInit } from './call-record.js';
 import { announceThenHangUp, loadPrompt } from './announcement.js';
 import { CallRecord } from './call-record.js';
-import { screenCaller, type ScreeningVerdict } from './call-screening.js';
+import { screenCaller, screeningCause, type ScreeningVerdict } from './call-screening.js';
 import { portsForAccount } from './dial-plan.js';
 import { callerIdFromInvite } from './sip-caller-id.js';
 import { respond, SipLeg, type SipLegDeps } from './sip-leg.js';
@@ -89,13 +90,11 @@ export class IncomingSipCalls {
     const record = new CallRecord(clock, {
       direction: 'inbound', from: callerId.number ?? 'anonymous', to: account.username, port: null, account: account.id, via: 'sip',
     });
-    let cause: string;
+    let cause = screeningCause(verdict);
     if (verdict.action === 'reject') {
-      cause = `screened: ${verdict.why === 'blocked' ? 'blocked number' : verdict.why === 'anonymous' ? 'anonymous caller' : 'unknown caller'}`;
       if (verdict.why === 'anonymous') respond(invite, 433, 'Anonymity Disallowed');
       else respond(invite, 603, 'Decline');
     } else {
-      cause = 'screened: unknown caller, announcement played';
       const leg = await SipLeg.incoming(legDeps, invite, account);
       if (leg === undefined) return;
       try {
@@ -103,7 +102,7 @@ export class IncomingSipCalls {
         leg.answer();
         await announceThenHangUp({ clock, log }, leg, prompt);
       } catch (err) {
-        cause = `screened: unknown caller, no announcement (${err instanceof Error ? err.message : String(err)})`;
+        cause = `screened: unknown caller, no announcement (${toError(err).message})`;
         if (leg.confirmed) leg.hangup();
         else leg.reject(603, 'Decline');
       }
