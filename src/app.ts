@@ -33,6 +33,7 @@ import type { AccountStatus } from './sip/ua/account-agent.js';
 import { Supervisor, type ChildSpec, type SupervisorStatus } from './supervisor/index.js';
 import { LoginLimiter } from './web/login-limiter.js';
 import { debugRoutes } from './web/routes/debug.js';
+import { diagnosticsRoutes } from './web/routes/diagnostics.js';
 import { sipTraceRoutes } from './web/routes/sip-trace.js';
 import { createWebServer } from './web/server.js';
 import { SessionStore } from './web/sessions.js';
@@ -231,6 +232,7 @@ export class Appliance {
             sipTraceRoutes(() => this.sip.traceSource()),
             callsRoutes(() => (this.store === undefined ? undefined : { active: () => this.lines.calls(), history: (page) => store.cdrs.list(page) })),
             statusStreamRoutes(() => this.status()),
+            diagnosticsRoutes(() => this.lines.router?.diagnostics),
             ...(this.opts.board === 'sim' ? [simRoutes(() => this.lines.simBoard())] : []),
             ...(this.opts.faultInjection ? [debugRoutes(this.faults)] : []),
           ],

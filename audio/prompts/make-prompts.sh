@@ -10,3 +10,4 @@ render() {
   rm -f "$1.tmp.wav"
 }
 render unknown-caller "The person you are calling does not take calls from unknown numbers. Goodbye."
+render test-call "This is the Dialtone test call. Your phone rings and you can hear. Now say something: you will hear yourself for ten seconds."

@@ -31,6 +31,7 @@ import type { IncomingInvite, UserAgent } from '../sip/ua/user-agent.js';
 import { Call, type CallEnd, type Side } from './call.js';
 import { CallRecord, type ActiveCall, type CallRecordInit } from './call-record.js';
 import { portsForAccount } from './dial-plan.js';
+import { DiagnosticCalls } from './diagnostic-calls.js';
 import { LandlineCalls } from './landline-calls.js';
 import { PhoneDialing } from './phone-dialing.js';
 import { PhoneFeatures } from './phone-features.js';
@@ -64,9 +65,14 @@ export class CallRouter {
   private readonly dialing: PhoneDialing;
   private readonly incoming: IncomingSipCalls;
   private readonly log: Logger;
+  /** Tests run from the web page's diagnostics; a port under test is busy for calls. */
+  readonly diagnostics: DiagnosticCalls;
 
   constructor(private readonly deps: CallRouterDeps) {
     this.log = deps.log.child({ component: 'calls' });
+    this.diagnostics = new DiagnosticCalls({
+      clock: deps.clock, log: this.log, profile: deps.profile, fxs: deps.fxs, hasCall: (line) => this.callOf(line) !== undefined,
+    });
     this.phones = new PhoneFeatures({
       clock: deps.clock,
       log: this.log,
@@ -134,12 +140,14 @@ export class CallRouter {
   stop(): void {
     for (const off of this.unsubscribe) off();
     this.dialing.stop();
+    this.diagnostics.stop();
     for (const call of [...this.calls]) call.end({ disposition: 'failed', cause: 'the box is stopping' });
   }
 
   // --- phones ---------------------------------------------------------------------
 
   private onFxsEvent(line: FxsPort, e: FxsLineEvent): void {
+    if (this.diagnostics.onEvent(line, e)) return;
     switch (e.type) {
       case 'seized':
         this.dialing.seized(line);
@@ -237,7 +245,7 @@ export class CallRouter {
 
   /** On hook with no call: a plain ring reaches it. */
   private isFree(line: FxsPort): boolean {
-    return this.callOf(line) === undefined && !line.status().offHook && this.phones.state(line).name === 'idle';
+    return this.callOf(line) === undefined && !this.diagnostics.has(line) && !line.status().offHook && this.phones.state(line).name === 'idle';
   }
 
   private writeCdr(call: Call, end: CallEnd, media: MediaStats | undefined): void {
