@@ -1,9 +1,12 @@
 // ESLint flat config: typescript-eslint's recommended rules with type information.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
-export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'build/**', 'src/web/public/**'] },
+const WEB_PAGE = 'src/web/public/**/*.js';
+
+const project = tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'build/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -37,3 +40,15 @@ export default tseslint.config(
     rules: { 'no-console': 'off' },
   },
 );
+
+export default [
+  // The TypeScript project's rules stay off the web page's files.
+  ...project.map((c) => (c.ignores !== undefined && c.files === undefined && Object.keys(c).length === 1 ? c : { ...c, ignores: [...(c.ignores ?? []), WEB_PAGE] })),
+  // The web page: plain ES modules the browser runs as they are (no build step).
+  {
+    files: [WEB_PAGE],
+    ...js.configs.recommended,
+    languageOptions: { sourceType: 'module', globals: { ...globals.browser, ...globals.audioWorklet } },
+    rules: { ...js.configs.recommended.rules, 'no-unused-vars': ['error', { argsIgnorePattern: '^_' }] },
+  },
+];

@@ -1,21 +1,12 @@
-/** Serves the web page's static files from src/web/public (copied next to the build output). */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, extname, join, normalize, sep } from 'node:path';
+/** Serves the web page: index.html at / and its files under /static/, compressed (static-assets.ts). */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from '../http-error.js';
+import { pickEncoding, StaticAssets } from '../static-assets.js';
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-};
-
-/** The folder of static files: beside this module's parent in dist, or the source folder. */
+/** The folder of static files: the built one beside the compiled server, or the source folder. */
 export function publicDir(): string {
   const here = dirname(fileURLToPath(import.meta.url));
   const candidates = [join(here, '..', 'public'), join(here, '..', '..', '..', '..', 'src', 'web', 'public')];
@@ -25,18 +16,16 @@ export function publicDir(): string {
 }
 
 export function registerPageRoutes(app: FastifyInstance): void {
-  const root = publicDir();
-  const serve = (rel: string): { body: Buffer; type: string } => {
-    const file = normalize(join(root, rel));
-    if (!file.startsWith(root + sep) || !existsSync(file)) throw new HttpError(404, 'not_found', 'no such file');
-    return { body: readFileSync(file), type: TYPES[extname(file)] ?? 'application/octet-stream' };
+  const assets = new StaticAssets(publicDir());
+  const send = (req: FastifyRequest, reply: FastifyReply, rel: string): FastifyReply => {
+    const asset = assets.get(rel);
+    if (asset === undefined) throw new HttpError(404, 'not_found', 'no such file');
+    reply.header('ETag', asset.etag).header('Cache-Control', 'no-cache').header('Vary', 'Accept-Encoding').type(asset.type);
+    if (req.headers['if-none-match'] === asset.etag) return reply.code(304).send();
+    const encoding = pickEncoding(req.headers['accept-encoding'], asset);
+    if (encoding === 'identity') return reply.send(asset.body);
+    return reply.header('Content-Encoding', encoding).send(encoding === 'br' ? asset.br : asset.gzip);
   };
-  app.get('/', { config: { public: true } }, async (_req, reply) => {
-    const { body, type } = serve('index.html');
-    return reply.type(type).send(body);
-  });
-  app.get<{ Params: { '*': string } }>('/static/*', { config: { public: true } }, async (req, reply) => {
-    const { body, type } = serve(req.params['*']);
-    return reply.type(type).send(body);
-  });
+  app.get('/', { config: { public: true } }, async (req, reply) => send(req, reply, 'index.html'));
+  app.get<{ Params: { '*': string } }>('/static/*', { config: { public: true } }, async (req, reply) => send(req, reply, req.params['*']));
 }
