@@ -1,7 +1,7 @@
 // The page's shell: first-start setup, login, navigation between pages (#/name),
 // and the live status feed the pages share. Pages are modules in ./pages/ that
 // export `title` and `mount(root, ctx)` returning an unmount function.
-import { api, createStatusFeed } from './api.js';
+import { api, ApiError, createStatusFeed } from './api.js';
 import { h, replace } from './dom.js';
 import { field, showErrors, clearErrors } from './forms.js';
 
@@ -88,7 +88,7 @@ function showSetup() {
     const password = form.querySelector('[data-field=password]').value;
     const repeat = form.querySelector('[data-field=repeat]').value;
     if (password !== repeat) {
-      showErrors(form, Object.assign(new Error('The two passwords differ.'), { fields: { repeat: 'does not match the password' } }));
+      showErrors(form, new ApiError(400, 'invalid', 'The two passwords differ.', { repeat: 'does not match the password' }));
       return;
     }
     try {
