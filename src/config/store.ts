@@ -22,7 +22,7 @@ import { LinesRepository } from './lines-repository.js';
 import { exportDocument, importDocument, type DocumentParts } from './provisioning.js';
 import type { ProvisioningDocument } from './provisioning-schema.js';
 import { SettingsRepository } from './settings-repository.js';
-import type { ConfigChange } from './types.js';
+import type { ConfigChange, ConfigSection } from './types.js';
 import { Writer } from './writer.js';
 
 export const DATABASE_FILE = 'dialtone.db';
@@ -42,6 +42,7 @@ export class ConfigStore extends EventEmitter<{ change: [ConfigChange] }> {
   readonly events: EventsRepository;
   readonly apiTokens: ApiTokensRepository;
   private readonly parts: DocumentParts;
+  private readonly writer: Writer;
   private closed = false;
 
   private constructor(
@@ -51,6 +52,7 @@ export class ConfigStore extends EventEmitter<{ change: [ConfigChange] }> {
   ) {
     super();
     const writer = new Writer(db, (changes) => this.publish(changes));
+    this.writer = writer;
     const ctx: StoreContext = { db, writer, clock, log, snapshot: () => this.snapshot() };
     this.admin = new AdminRepository(ctx);
     this.accounts = new AccountsRepository(ctx);
@@ -92,6 +94,42 @@ export class ConfigStore extends EventEmitter<{ change: [ConfigChange] }> {
   /** Validates `doc` whole, then applies it in one transaction, or throws ValidationError and changes nothing. */
   importDocument(doc: unknown): void {
     importDocument(this.parts, doc);
+  }
+
+  /**
+   * Erases everything a person set or the box recorded: accounts, lines, the dial
+   * plan (and whether one was set), every setting, API tokens, call records, the
+   * event log and the admin password, in one transaction. Deleted rows are
+   * overwritten on disk (secure_delete), so a box handed on keeps no SIP password.
+   * Then one change per section that had anything, so running parts reconfigure.
+   */
+  factoryReset(): void {
+    const secureDelete = this.db.pragma('secure_delete', { simple: true }) as number;
+    this.db.pragma('secure_delete = ON');
+    try {
+      this.writer.write((note) => {
+        const wipe = (table: string): boolean => this.db.prepare(`DELETE FROM ${table}`).run().changes > 0;
+        const changed = (section: ConfigSection, did: boolean, op: ConfigChange['op'] = 'replace'): void => {
+          if (did) note({ section, op });
+        };
+        const planWasDefined = this.dialPlan.isDefined();
+        // Routes and lines before the accounts they name (the foreign keys are deferred anyway).
+        changed('dialPlan', wipe('dial_plan') || planWasDefined);
+        changed('lines', wipe('lines'));
+        changed('accounts', wipe('accounts'));
+        // Every setting, the dial plan's "defined" marker among them.
+        changed('settings', wipe('settings'));
+        changed('apiTokens', wipe('api_tokens'));
+        wipe('cdrs');
+        wipe('events');
+        changed('admin', wipe('admin'), 'delete');
+      });
+      // Push the overwritten pages into the database file and drop the old WAL frames that still hold the data.
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } finally {
+      this.db.pragma(`secure_delete = ${secureDelete === 1 ? 'ON' : 'OFF'}`);
+    }
+    this.log.warn('factory reset: the configuration, call records and admin password were erased');
   }
 
   private snapshot(): ConfigSnapshot {
