@@ -1,4 +1,4 @@
-/** Call detail records, appended by the call router, listed newest first. */
+/** Call detail records, appended by the call router, listed newest first (optionally filtered). */
 import { Type, type Static } from '@sinclair/typebox';
 import type { Statement } from 'better-sqlite3';
 import { ValidationError } from '../errors.js';
@@ -62,6 +62,28 @@ export interface Cdr {
   media: CdrMedia | null;
 }
 
+/** Every direction and disposition of a record (typed so a new one cannot be missed here). */
+const DIRECTIONS: Record<NewCdr['direction'], true> = { inbound: true, outbound: true, internal: true };
+const DISPOSITIONS: Record<NewCdr['disposition'], true> = { answered: true, no_answer: true, busy: true, failed: true, cancelled: true, screened: true };
+export const CDR_DIRECTIONS = Object.keys(DIRECTIONS) as NewCdr['direction'][];
+export const CDR_DISPOSITIONS = Object.keys(DISPOSITIONS) as NewCdr['disposition'][];
+/** The longest `number` filter. */
+export const MAX_NUMBER_FILTER = 64;
+
+/** Which records to list; every condition given must hold. */
+export interface CdrFilter {
+  direction?: Cdr['direction'];
+  disposition?: Cdr['disposition'];
+  /** A substring of `from` or `to` (ASCII letters in either case). */
+  number?: string;
+  /** Calls that started at or after this (wall-clock ms). */
+  since?: number;
+  /** Calls that started before this (wall-clock ms, exclusive). */
+  until?: number;
+}
+
+export type CdrQuery = PageOptions & CdrFilter;
+
 interface CdrRow {
   id: number;
   started_at: number;
@@ -82,14 +104,14 @@ export const MAX_CDRS = 10_000;
 
 export class CdrRepository {
   private readonly insert: Statement<Omit<CdrRow, 'id'>>;
-  private readonly page: Statement<[number, number], CdrRow>;
+  /** One statement per combination of filters used (at most 32). */
+  private readonly pages = new Map<string, Statement<Record<string, string | number>, CdrRow>>();
   private readonly prune: Statement<[number]>;
 
   constructor(private readonly ctx: StoreContext) {
     this.insert = ctx.db.prepare(`
       INSERT INTO cdrs (started_at, answered_at, ended_at, direction, from_number, to_number, port, account, disposition, hangup_cause, media)
       VALUES (@started_at, @answered_at, @ended_at, @direction, @from_number, @to_number, @port, @account, @disposition, @hangup_cause, @media)`);
-    this.page = ctx.db.prepare('SELECT * FROM cdrs WHERE id < ? ORDER BY id DESC LIMIT ?');
     this.prune = ctx.db.prepare('DELETE FROM cdrs WHERE id <= ?');
   }
 
@@ -110,10 +132,42 @@ export class CdrRepository {
     });
   }
 
-  /** Newest first: up to `limit` (default 100) records with ids below `beforeId`. */
-  list(opts?: PageOptions): Cdr[] {
+  /**
+   * Newest first: up to `limit` (default 100) records with ids below `beforeId` that
+   * match the filter. ValidationError naming the field when an option is invalid.
+   */
+  list(opts: CdrQuery = {}): Cdr[] {
     const { limit, beforeId } = pageOptions(opts);
-    return this.page.all(beforeId, limit).map((r) => ({
+    const filter = checkFilter(opts);
+    const conditions = ['id < @beforeId'];
+    const params: Record<string, string | number> = { beforeId, limit };
+    if (filter.direction !== undefined) {
+      conditions.push('direction = @direction');
+      params.direction = filter.direction;
+    }
+    if (filter.disposition !== undefined) {
+      conditions.push('disposition = @disposition');
+      params.disposition = filter.disposition;
+    }
+    if (filter.number !== undefined) {
+      conditions.push('(instr(lower(from_number), lower(@number)) > 0 OR instr(lower(to_number), lower(@number)) > 0)');
+      params.number = filter.number;
+    }
+    if (filter.since !== undefined) {
+      conditions.push('started_at >= @since');
+      params.since = filter.since;
+    }
+    if (filter.until !== undefined) {
+      conditions.push('started_at < @until');
+      params.until = filter.until;
+    }
+    const sql = `SELECT * FROM cdrs WHERE ${conditions.join(' AND ')} ORDER BY id DESC LIMIT @limit`;
+    let statement = this.pages.get(sql);
+    if (statement === undefined) {
+      statement = this.ctx.db.prepare<Record<string, string | number>, CdrRow>(sql);
+      this.pages.set(sql, statement);
+    }
+    return statement.all(params).map((r) => ({
       id: r.id, startedAt: r.started_at, answeredAt: r.answered_at, endedAt: r.ended_at, direction: r.direction,
       from: r.from_number, to: r.to_number, port: r.port, account: r.account, disposition: r.disposition, hangupCause: r.hangup_cause,
       media: r.media === null ? null : (JSON.parse(r.media) as CdrMedia),
@@ -121,3 +175,19 @@ export class CdrRepository {
   }
 }
 
+
+/** The filter, checked: ValidationError naming each wrong field. */
+function checkFilter(f: CdrFilter): CdrFilter {
+  const errors: Record<string, string> = {};
+  if (f.direction !== undefined && !CDR_DIRECTIONS.includes(f.direction)) errors.direction = `one of ${CDR_DIRECTIONS.join(', ')}`;
+  if (f.disposition !== undefined && !CDR_DISPOSITIONS.includes(f.disposition)) errors.disposition = `one of ${CDR_DISPOSITIONS.join(', ')}`;
+  if (f.number !== undefined && (typeof f.number !== 'string' || f.number === '' || f.number.length > MAX_NUMBER_FILTER)) {
+    errors.number = `1 to ${MAX_NUMBER_FILTER} characters`;
+  }
+  for (const k of ['since', 'until'] as const) {
+    const v = f[k];
+    if (v !== undefined && !Number.isSafeInteger(v)) errors[k] = 'must be a time in ms since the epoch';
+  }
+  if (Object.keys(errors).length > 0) throw new ValidationError('invalid call record filter', errors);
+  return f;
+}

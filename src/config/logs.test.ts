@@ -70,3 +70,38 @@ test('events: old rows are pruned so the log stays bounded', () => {
   assert.ok(all.length >= MAX_EVENTS, `kept ${all.length}`);
   assert.equal(all[0]?.message, String(MAX_EVENTS + 199));
 });
+
+test('cdrs: filters by direction, disposition, number (from or to), and start time; combined with paging', () => {
+  const { store } = memoryStore();
+  const add = (startedAt: number, direction: NewCdr['direction'], disposition: NewCdr['disposition'], from: string, to: string): number =>
+    store.cdrs.add({ startedAt, endedAt: startedAt + 10, direction, disposition, from, to });
+  const a = add(1000, 'inbound', 'answered', '+15551230001', '101');
+  const b = add(2000, 'outbound', 'busy', '101', '+15559990002');
+  const c = add(3000, 'internal', 'answered', '101', '102');
+  const d = add(4000, 'inbound', 'no_answer', 'sip:Alice@Example.com', '102');
+  const ids = (q: Parameters<typeof store.cdrs.list>[0]): number[] => store.cdrs.list(q).map((r) => r.id);
+  assert.deepEqual(ids({ direction: 'inbound' }), [d, a]);
+  assert.deepEqual(ids({ disposition: 'answered' }), [c, a]);
+  assert.deepEqual(ids({ direction: 'inbound', disposition: 'answered' }), [a]);
+  assert.deepEqual(ids({ number: '101' }), [c, b, a], 'from or to');
+  assert.deepEqual(ids({ number: '555' }), [b, a], 'a substring');
+  assert.deepEqual(ids({ number: 'alice@example' }), [d], 'letters in either case');
+  assert.deepEqual(ids({ number: '%' }), [], 'no LIKE wildcards');
+  assert.deepEqual(ids({ since: 2000 }), [d, c, b]);
+  assert.deepEqual(ids({ until: 3000 }), [b, a], 'until is exclusive');
+  assert.deepEqual(ids({ since: 2000, until: 4000 }), [c, b]);
+  assert.deepEqual(ids({ number: '101', limit: 2 }), [c, b]);
+  assert.deepEqual(ids({ number: '101', limit: 2, beforeId: b }), [a]);
+  assert.deepEqual(ids({ direction: 'outbound', since: 5000 }), []);
+  // The same statement again (cached) gives the same answer.
+  assert.deepEqual(ids({ direction: 'inbound' }), [d, a]);
+});
+
+test('cdrs: filter values are validated', () => {
+  const { store } = memoryStore();
+  assertInvalid(() => store.cdrs.list({ direction: 'sideways' as NewCdr['direction'] }), ['direction']);
+  assertInvalid(() => store.cdrs.list({ disposition: 'lost' as NewCdr['disposition'] }), ['disposition']);
+  assertInvalid(() => store.cdrs.list({ number: 'x'.repeat(65) }), ['number']);
+  assertInvalid(() => store.cdrs.list({ number: '' }), ['number']);
+  assertInvalid(() => store.cdrs.list({ since: 1.5, until: Number.NaN }), ['since', 'until']);
+});

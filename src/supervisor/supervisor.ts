@@ -124,6 +124,31 @@ export class Supervisor extends EventEmitter<SupervisorEvents> implements Child 
     });
   }
 
+  /**
+   * Restarts the child `id` on request, with the children its strategy restarts with it
+   * (rest_for_one: those started after it), as a fault would, but without counting toward
+   * the restart intensity. A child that then fails to start is a fault as usual.
+   * Rejects with NotFoundError for an unknown id, InvalidStateError unless running.
+   */
+  async restartChild(id: string): Promise<void> {
+    return this.serially(async () => {
+      const slot = this.slots.find((s) => s.id === id);
+      if (slot === undefined) throw new NotFoundError(`child ${this.path}/${id}`, { path: this.path, id });
+      this.checkRunning(`restart ${slot.path}`);
+      this.log.info('restart requested', { child: slot.path });
+      await this.restartOnRequest(restartGroup(this.strategy, this.slots, slot), slot);
+    });
+  }
+
+  /** Restarts every child on request (stops them in reverse order, starts them in order); not counted toward the intensity. */
+  async restartAll(): Promise<void> {
+    return this.serially(async () => {
+      this.checkRunning('restart its children');
+      this.log.info('restart of every child requested');
+      await this.restartOnRequest([...this.slots], undefined);
+    });
+  }
+
   status(): SupervisorStatus {
     return {
       id: this.id,
@@ -219,16 +244,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> implements Child 
         return;
       }
       this.restartCount++;
-      this.state = 'restarting';
-      const group = restartGroup(this.strategy, this.slots, slot);
-      for (const s of group) if (s !== slot && s.state !== 'failed') s.state = 'restarting';
-      await slot.stop();
-      await this.stopInReverse(group.filter((s) => s !== slot));
-      for (const s of group) {
-        if (s.restart === 'temporary' && s !== slot) this.remove(s);
-        else s.state = 'restarting';
-      }
-      const failure = await this.startInOrder(group.filter((s) => this.slots.includes(s)));
+      const failure = await this.cycle(restartGroup(this.strategy, this.slots, slot), slot, slot);
       if (failure === undefined) {
         this.state = 'running';
         return;
@@ -236,6 +252,37 @@ export class Supervisor extends EventEmitter<SupervisorEvents> implements Child 
       slot = failure.slot;
       lastError = failure.error;
     }
+  }
+
+  /**
+   * A restart asked for (not a fault): stops `group` in reverse order and starts it again,
+   * without counting toward the intensity. A child that then fails to start is a fault:
+   * from there on it is restarted (and counted) as usual.
+   */
+  private async restartOnRequest(group: ChildSlot[], keep: ChildSlot | undefined): Promise<void> {
+    const failure = await this.cycle(group, undefined, keep);
+    if (failure === undefined) {
+      this.state = 'running';
+      return;
+    }
+    await this.restart(failure.slot, failure.error);
+  }
+
+  /**
+   * Stops `group` (the `failed` child first, it is already dead; then the rest in reverse
+   * order), drops its temporary children but `keep`, and starts the rest in order.
+   * Returns the first child that failed to start.
+   */
+  private async cycle(group: ChildSlot[], failed: ChildSlot | undefined, keep: ChildSlot | undefined): Promise<{ slot: ChildSlot; error: Error } | undefined> {
+    this.state = 'restarting';
+    for (const s of group) if (s !== failed && s.state !== 'failed') s.state = 'restarting';
+    if (failed !== undefined) await failed.stop();
+    await this.stopInReverse(group.filter((s) => s !== failed));
+    for (const s of group) {
+      if (s.restart === 'temporary' && s !== keep) this.remove(s);
+      else s.state = 'restarting';
+    }
+    return this.startInOrder(group.filter((s) => this.slots.includes(s)));
   }
 
   private async startInOrder(group: ChildSlot[]): Promise<{ slot: ChildSlot; error: Error } | undefined> {
@@ -267,6 +314,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> implements Child 
     const error = new SupervisorEscalationError(this.path, slot.path, lastError);
     this.publish({ type: 'failed', path: this.path, error });
     this.emitSafely('failed', error);
+  }
+
+  private checkRunning(what: string): void {
+    if (this.state !== 'running') throw new InvalidStateError(`supervisor ${this.path} is ${this.state}; cannot ${what}`, { path: this.path });
   }
 
   private async stopInReverse(slots: readonly ChildSlot[]): Promise<void> {
