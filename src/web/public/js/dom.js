@@ -3,7 +3,7 @@
 
 /**
  * h('button', { type: 'button', onclick: fn, class: 'primary' }, 'Save')
- * Attributes: `class`, `for`, data-*/aria-* and others become attributes; on* are listeners;
+ * Attributes: `class`, `for`, data-* and aria-* and others become attributes; on* are listeners;
  * `value`, `checked`, `disabled`, `hidden`, `selected` are set as properties.
  * Children: strings/numbers (text), nodes, arrays, null/undefined/false (skipped).
  */
