@@ -28,6 +28,8 @@
  *   DTMF caller ID, both from audio/caller-id.
  * - `hearing` (hearing.ts), `digitsHeard` (audio/dtmf DtmfDetector) and
  *   `recording` come from what the earpiece heard since it went off hook.
+ * - `onEarpiece` taps what the earpiece hears, frame by frame (silence while
+ *   the loop is open), for the web page's virtual phone panel.
  */
 import type { Clock } from '../../src/clock.js';
 import { InvalidStateError, ValidationError } from '../../src/errors.js';
@@ -101,6 +103,7 @@ export class VirtualPhone {
   private busy: { fail: (why: string) => void } | undefined;
   private queue: Promise<void> = Promise.resolve();
   private closed = false;
+  private earpieceListeners: readonly ((frame: Int16Array) => void)[] = [];
 
   constructor(opts: VirtualPhoneOptions) {
     this.port = opts.port;
@@ -189,6 +192,17 @@ export class VirtualPhone {
     return this.mic.play(pcm).then(() => {});
   }
 
+  /**
+   * Calls `listener` with each frame the earpiece hears (FRAME_SAMPLES at 8 kHz, a
+   * fresh copy each; silence while the loop is open); returns the unsubscribe.
+   */
+  onEarpiece(listener: (frame: Int16Array) => void): () => void {
+    this.earpieceListeners = [...this.earpieceListeners, listener];
+    return () => {
+      this.earpieceListeners = this.earpieceListeners.filter((l) => l !== listener);
+    };
+  }
+
   /** The last `seconds` (≤ 30) of what the earpiece heard. */
   recording(seconds: number): Int16Array {
     return recordingSamples(this.earpiece, seconds);
@@ -238,6 +252,13 @@ export class VirtualPhone {
     const heard = this.loopClosed ? frame : new Int16Array(frame.length);
     this.earpiece.push(heard);
     for (const ev of this.dtmf.process(heard)) if (ev.type === 'start') this.digitsHeard += ev.digit;
+    for (const listener of this.earpieceListeners) {
+      try {
+        listener(heard.slice());
+      } catch {
+        // A listener's fault (e.g. a closed web socket) must not stop the line's audio.
+      }
+    }
   }
 
   close(): void {
@@ -245,6 +266,7 @@ export class VirtualPhone {
     this.timers.cancelAll();
     this.mic.clear();
     this.ringing = false;
+    this.earpieceListeners = [];
     this.closed = true;
   }
 

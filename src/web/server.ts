@@ -3,6 +3,7 @@
  * under /api needs a session cookie or an API token unless its route is marked
  * public; state-changing browser requests from another site are refused.
  */
+import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Clock } from '../clock.js';
 import type { Logger, LogLevel } from '../log.js';
@@ -69,6 +70,9 @@ declare module 'fastify' {
   }
 }
 
+/** The largest WebSocket message a browser may send, bytes (1 s of 8 kHz 16-bit audio is 16 000). */
+const WS_MAX_PAYLOAD = 64 * 1024;
+
 export function createWebServer(deps: WebDeps): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: 2 * 1024 * 1024, trustProxy: false });
   const requests = deps.metrics.counter('dialtone_http_requests_total', 'HTTP requests by method, route and status');
@@ -107,6 +111,13 @@ export function createWebServer(deps: WebDeps): FastifyInstance {
     });
   });
 
+  // A WebSocket handshake refused by the hooks above (401, 403…) never reaches
+  // @fastify/websocket's own hooks, which end only the upgrades they saw: end its socket
+  // here, or it stays open and the server cannot close.
+  app.addHook('onResponse', async (req) => {
+    if (req.headers.upgrade !== undefined && !req.raw.socket.destroyed) req.raw.socket.destroy();
+  });
+
   app.setErrorHandler(async (err, req, reply) => {
     const { status, body, headers } = toErrorResponse(err);
     if (status >= 500) deps.log.error('request failed', { method: req.method, url: req.url, err: errorText(err) });
@@ -122,7 +133,13 @@ export function createWebServer(deps: WebDeps): FastifyInstance {
   registerConfigRoutes(app, deps);
   registerTokenRoutes(app, deps);
   registerPageRoutes(app);
-  for (const plugin of deps.plugins ?? []) plugin(app);
+  // WebSocket routes (the virtual phone's audio) need @fastify/websocket loaded before
+  // they are added: it is an async plugin, so the further routes go in a scope after it.
+  void app.register(websocket, { options: { maxPayload: WS_MAX_PAYLOAD } });
+  const plugins = deps.plugins ?? [];
+  void app.register(async (scope) => {
+    for (const plugin of plugins) plugin(scope);
+  });
   return app;
 }
 
