@@ -22,6 +22,7 @@ import type { BoardKind } from './cli-options.js';
 import { ConfigStore } from './config/index.js';
 import { FaultInjector } from './fault-injection.js';
 import type { RootLogger } from './log.js';
+import type { LogRing } from './log-ring.js';
 import { registerProcessMetrics } from './metrics/process-metrics.js';
 import { MetricsRegistry } from './metrics/registry.js';
 import { SipRuntime } from './sip-service.js';
@@ -29,12 +30,16 @@ import { LinesRuntime, type LineStatus } from './lines-service.js';
 import type { ActiveCall } from './calls/call-record.js';
 import { callsRoutes, statusStreamRoutes } from './web/routes/calls.js';
 import { simRoutes } from './web/routes/sim.js';
+import { simAudioRoutes } from './web/routes/sim-audio.js';
 import type { AccountStatus } from './sip/ua/account-agent.js';
 import { Supervisor, type ChildSpec, type SupervisorStatus } from './supervisor/index.js';
 import { LoginLimiter } from './web/login-limiter.js';
+import { configApiRoutes } from './web/routes/config-api.js';
 import { debugRoutes } from './web/routes/debug.js';
 import { diagnosticsRoutes } from './web/routes/diagnostics.js';
 import { sipTraceRoutes } from './web/routes/sip-trace.js';
+import { logsRoutes } from './web/routes/logs.js';
+import { systemRoutes, type RestartPart } from './web/routes/system.js';
 import { createWebServer } from './web/server.js';
 import { SessionStore } from './web/sessions.js';
 import { VERSION } from './version.js';
@@ -62,6 +67,8 @@ export interface ApplianceOptions {
   /** Offer POST /api/debug/crash. */
   faultInjection: boolean;
   intensity?: RestartIntensity;
+  /** The process log's last lines (GET /api/logs); main.ts tees the root logger into it. */
+  logRing?: LogRing;
 }
 
 export interface ApplianceStatus {
@@ -190,6 +197,15 @@ export class Appliance {
     };
   }
 
+  /**
+   * Restarts the whole tree (`all`) or one child with the children after it (rest_for_one),
+   * on request: not counted toward the restart intensity.
+   */
+  async restart(part: RestartPart): Promise<void> {
+    if (part === 'all') await this.tree.restartAll();
+    else await this.tree.restartChild(part);
+  }
+
   async stop(): Promise<void> {
     await this.tree.stop();
   }
@@ -232,8 +248,20 @@ export class Appliance {
             sipTraceRoutes(() => this.sip.traceSource()),
             callsRoutes(() => (this.store === undefined ? undefined : { active: () => this.lines.calls(), history: (page) => store.cdrs.list(page) })),
             statusStreamRoutes(() => this.status()),
+            logsRoutes(() => this.opts.logRing),
+            systemRoutes({
+              version: VERSION, board: this.opts.board, dataDir: this.opts.dataDir, log: ctx.log,
+              uptimeSeconds: () => Math.floor((this.opts.clock.now() - this.startedAt) / 1000),
+              restart: (part) => this.restart(part),
+            }),
             diagnosticsRoutes(() => this.lines.router?.diagnostics),
-            ...(this.opts.board === 'sim' ? [simRoutes(() => this.lines.simBoard())] : []),
+            configApiRoutes({
+              store: () => this.store,
+              boardPorts: () => this.lines.board?.ports.map((p) => ({ port: p.port, kind: p.kind })) ?? [],
+              sessions: this.sessions,
+              log: ctx.log,
+            }),
+            ...(this.opts.board === 'sim' ? [simRoutes(() => this.lines.simBoard()), simAudioRoutes(() => this.lines.simBoard())] : []),
             ...(this.opts.faultInjection ? [debugRoutes(this.faults)] : []),
           ],
         });

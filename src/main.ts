@@ -13,6 +13,7 @@ import { parseCliOptions, USAGE, type CliOptions } from './cli-options.js';
 import { ValidationError } from './errors.js';
 import { firstFreeSipPort } from './free-sip-port.js';
 import { createRootLogger, type RootLogger } from './log.js';
+import { LogRing, teeStream } from './log-ring.js';
 import { createSystemdNotifier } from './systemd/notify.js';
 import { startWatchdog } from './systemd/watchdog.js';
 import { VERSION } from './version.js';
@@ -61,7 +62,9 @@ async function main(argv: string[]): Promise<void> {
     fail(`--board ${opts.board}: that driver is not in this build yet; use --board sim`, EXIT_USAGE);
   }
 
-  const log: RootLogger = createRootLogger(opts.logLevel);
+  // Every line goes to stdout (journald) and into the ring that GET /api/logs reads.
+  const logRing = new LogRing();
+  const log: RootLogger = createRootLogger(opts.logLevel, teeStream(logRing, process.stdout));
   const clock = new SystemClock();
   const notifier = createSystemdNotifier({ log: log.child({ path: 'systemd' }) });
   const provision = opts.provision === undefined ? undefined : readProvisioning(opts.provision);
@@ -78,6 +81,7 @@ async function main(argv: string[]): Promise<void> {
       provision,
       clock,
       log,
+      logRing,
       faultInjection: opts.board === 'sim' || process.env.DIALTONE_FAULT_INJECTION === '1',
     });
   } catch (err) {
