@@ -95,6 +95,6 @@ export function drawPlan(into, data, hit) {
   } }, 'Show the rules as a list');
   replace(into,
     h('p', { class: 'visually-hidden' }, 'The dial plan, in the order the box tries each rule:'),
-    h('div', { class: 'dp-scroll' }, picture),
+    h('div', { class: 'dp-scroll', tabindex: 0, role: 'region', 'aria-label': 'Dial-plan diagram' }, picture),
     toggle, list);
 }

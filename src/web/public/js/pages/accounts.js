@@ -34,7 +34,7 @@ export function mount(root, ctx) {
       replace(listArea, h('p', {}, 'No SIP account yet. Add the account your provider gave you.'));
       return;
     }
-    replace(listArea, h('div', { class: 'table-wrap' }, h('table', {},
+    replace(listArea, h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Table of accounts' }, h('table', {},
       h('caption', { class: 'visually-hidden' }, 'SIP accounts and their registration'),
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Account'), h('th', { scope: 'col' }, 'User and server'), h('th', { scope: 'col' }, 'Registration'), h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')))),
       h('tbody', {}, accounts.map((a) => h('tr', { 'data-account': a.id },

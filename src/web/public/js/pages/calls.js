@@ -30,7 +30,7 @@ export function mount(root, ctx) {
     tbody);
   const more = h('button', { type: 'button', hidden: true }, 'Load more');
   const message = h('p', { class: 'form-message', role: 'status', 'aria-live': 'polite' });
-  root.append(form, h('p', { class: 'actions' }, csv), h('div', { class: 'table-wrap' }, table), message, h('div', { class: 'actions' }, more));
+  root.append(form, h('p', { class: 'actions' }, csv), h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Calls' }, table), message, h('div', { class: 'actions' }, more));
 
   let nextBeforeId = null;
   let generation = 0;

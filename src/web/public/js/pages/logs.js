@@ -23,7 +23,7 @@ export function mount(root, ctx) {
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Save log level')));
   const list = h('ol', { class: 'log-list', 'aria-label': 'Log lines, newest first' });
   const message = h('p', { class: 'form-message', role: 'status', 'aria-live': 'polite' });
-  root.append(filter, message, h('div', { class: 'log-wrap' }, list), levelForm);
+  root.append(filter, message, h('div', { class: 'log-wrap', tabindex: 0, role: 'region', 'aria-label': 'Log lines' }, list), levelForm);
 
   let timer;
   let generation = 0;

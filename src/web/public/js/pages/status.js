@@ -100,7 +100,7 @@ function renderRegistrations(el, registrations) {
       h('a', { href: '#/wizard' }, 'Set up an account with the setup wizard'), '.'));
     return;
   }
-  replace(el, h('div', { class: 'table-wrap' }, h('table', { class: 'stack' },
+  replace(el, h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Table of registrations' }, h('table', { class: 'stack' },
     h('caption', { class: 'sr-only' }, 'SIP registrations'),
     h('thead', {}, h('tr', {}, ['Account', 'State', 'Server', 'Expires', 'Problem'].map((t) => h('th', { scope: 'col' }, t)))),
     h('tbody', {}, registrations.map((r) => {
