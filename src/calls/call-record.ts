@@ -33,6 +33,8 @@ export interface ActiveCall {
   port: number | null;
   /** Every FXS port ringing for it (an inbound call rings several). */
   ringing: number[];
+  /** Every FXS port taking part (both phones of a call between two phones of the box). */
+  phones: number[];
   account: string | null;
   /** 'sip', 'landline' or 'intercom': what the other side is. */
   via: 'sip' | 'landline' | 'intercom';
@@ -86,7 +88,7 @@ export class CallRecord {
     this.state = 'connected';
   }
 
-  view(ringing: number[], media: MediaStats | undefined): ActiveCall {
+  view(ringing: number[], media: MediaStats | undefined, phones: number[] = this.port === null ? [] : [this.port]): ActiveCall {
     return {
       id: this.id,
       direction: this.direction,
@@ -95,6 +97,7 @@ export class CallRecord {
       to: this.to,
       port: this.port,
       ringing,
+      phones,
       account: this.account,
       via: this.via,
       startedAt: new Date(this.startedWall).toISOString(),

@@ -90,8 +90,8 @@ test('intercom: 102 rings phone 2 with caller ID, answering joins the audio, han
   const ringing = r.router.active();
   assert.equal(ringing.length, 1);
   assert.deepEqual(
-    { direction: ringing[0]?.direction, state: ringing[0]?.state, from: ringing[0]?.from, to: ringing[0]?.to, port: ringing[0]?.port, ringing: ringing[0]?.ringing, via: ringing[0]?.via },
-    { direction: 'internal', state: 'ringing', from: '101', to: '102', port: 1, ringing: [2], via: 'intercom' },
+    { direction: ringing[0]?.direction, state: ringing[0]?.state, from: ringing[0]?.from, to: ringing[0]?.to, port: ringing[0]?.port, ringing: ringing[0]?.ringing, phones: ringing[0]?.phones, via: ringing[0]?.via },
+    { direction: 'internal', state: 'ringing', from: '101', to: '102', port: 1, ringing: [2], phones: [1], via: 'intercom' },
   );
 
   p2.hook('off');
@@ -100,6 +100,7 @@ test('intercom: 102 rings phone 2 with caller ID, answering joins the audio, han
   const up = r.router.active();
   assert.equal(up[0]?.state, 'connected');
   assert.notEqual(up[0]?.answeredAt, null);
+  assert.deepEqual(up[0]?.phones, [1, 2], 'both phones are in the call, the caller first');
   assert.equal(r.until(1, 'silence', 2000), 'silence', 'ringback stops on answer');
 
   assertPhoneToPhone(r, 1, 2, MIC_HZ);

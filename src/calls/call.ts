@@ -192,7 +192,8 @@ export class Call {
   }
 
   view(): ActiveCall {
-    return this.record.view([...this.ringing].map((l) => l.port), this.sipLeg()?.stats());
+    const phones = [this.caller, this.callee].flatMap((side) => (side?.kind === 'fxs' && !this.left.has(side.line) ? [side.line.port] : []));
+    return this.record.view([...this.ringing].map((l) => l.port), this.sipLeg()?.stats(), phones);
   }
 
   /** The audio port of a line side now: its route, its own port, or null (held). */

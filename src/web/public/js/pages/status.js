@@ -121,14 +121,16 @@ function expiresIn(iso) {
 
 /** The active call a port is in (or ringing for). */
 function callOf(port, calls) {
-  return calls.find((c) => c.port === port) ?? calls.find((c) => (c.ringing ?? []).includes(port));
+  return calls.find((c) => c.port === port || (c.phones ?? []).includes(port)) ?? calls.find((c) => (c.ringing ?? []).includes(port));
 }
 
 /** The other party of `call` seen from `port`. */
 function otherParty(port, call) {
   if (call.direction === 'inbound') return call.from;
   if (call.direction === 'outbound') return call.to;
-  return call.port === port ? call.to : call.from;
+  // Between two phones: the caller's phone is the first of `phones`.
+  const caller = (call.phones ?? [])[0] ?? call.port;
+  return caller === port ? call.to : call.from;
 }
 
 /** A port's state in words. */
