@@ -34,30 +34,48 @@ export interface OutboundContext {
   readonly matcher: (pattern: string) => DigitMatcher;
 }
 
+/** Which of the steps above decided a number's destination ('none': nothing dialled, or nothing fitted). */
+export type RoutingStep = 'extension' | 'route' | 'prefix' | 'own' | 'none';
+
+/** Where a number goes and why: for the dial-plan page's "Try a number" (POST /api/dial-plan/try). */
+export interface Routing {
+  readonly destination: Destination;
+  readonly step: RoutingStep;
+  /** The index in `routes` of the route that decided (step 'route'). */
+  readonly routeIndex?: number;
+  /** Whether that route's pattern completes the number only on the inter-digit timer (step 'route'). */
+  readonly onTimeout?: boolean;
+}
+
 export function routeOutbound(number: string, ctx: OutboundContext): Destination {
-  if (number === '') return { kind: 'none', reason: 'nothing was dialled' };
+  return explainOutbound(number, ctx).destination;
+}
+
+/** routeOutbound, with the step that decided it. */
+export function explainOutbound(number: string, ctx: OutboundContext): Routing {
+  if (number === '') return { step: 'none', destination: { kind: 'none', reason: 'nothing was dialled' } };
   const fxs = ctx.lines.filter((l) => l.kind === 'fxs');
   const fxo = ctx.lines.filter((l) => l.kind === 'fxo');
 
   const called = fxs.find((l) => l.extension !== undefined && l.extension === number);
   if (called !== undefined) {
-    if (called.port === ctx.fromPort) return { kind: 'none', reason: `${number} is this phone's own extension` };
-    return { kind: 'line', port: called.port };
+    if (called.port === ctx.fromPort) return { step: 'extension', destination: { kind: 'none', reason: `${number} is this phone's own extension` } };
+    return { step: 'extension', destination: { kind: 'line', port: called.port } };
   }
 
-  for (const route of ctx.routes) {
+  for (const [routeIndex, route] of ctx.routes.entries()) {
     const result = ctx.matcher(route.pattern).match(number);
     if (result.kind !== 'complete' && result.kind !== 'complete-on-timeout') continue;
     const rewritten = (route.prepend ?? '') + number.slice(route.strip ?? 0);
-    return destinationOf(route.route, rewritten, ctx, fxo);
+    return { step: 'route', routeIndex, onTimeout: result.kind === 'complete-on-timeout', destination: destinationOf(route.route, rewritten, ctx, fxo) };
   }
 
   const landline = fxo.find((l) => l.prefix !== undefined && number.startsWith(l.prefix) && number.length > l.prefix.length);
-  if (landline?.prefix !== undefined) return { kind: 'fxo', port: landline.port, number: number.slice(landline.prefix.length) };
+  if (landline?.prefix !== undefined) return { step: 'prefix', destination: { kind: 'fxo', port: landline.port, number: number.slice(landline.prefix.length) } };
 
   const own = ctx.lines.find((l) => l.port === ctx.fromPort);
-  if (own?.account !== undefined) return { kind: 'sip', account: own.account, number };
-  return { kind: 'none', reason: `no route for ${number}, and port ${ctx.fromPort} has no SIP account` };
+  if (own?.account !== undefined) return { step: 'own', destination: { kind: 'sip', account: own.account, number } };
+  return { step: 'none', destination: { kind: 'none', reason: `no route for ${number}, and port ${ctx.fromPort} has no SIP account` } };
 }
 
 function destinationOf(route: string, number: string, ctx: OutboundContext, fxo: readonly Line[]): Destination {

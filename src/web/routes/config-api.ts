@@ -1,9 +1,9 @@
 /**
  * The configuration API of the web page (docs/api.md, "Configuration"): the
- * accounts, lines, dial plan and settings routes (their own files), plus the
- * read-only lists the forms need (regions, provider presets, the provisioning
- * schema) and the factory reset. Every route needs a login; the server's hooks
- * enforce it and the cross-site check.
+ * accounts, lines, dial plan (and its "Try a number") and settings routes (their
+ * own files), plus the read-only lists the forms need (regions, provider presets,
+ * the provisioning schema) and the factory reset. Every route needs a login; the
+ * server's hooks enforce it and the cross-site check.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -18,6 +18,7 @@ import { PROVIDER_PRESETS } from '../provider-presets.js';
 import { clearedSessionCookie } from '../request-guard.js';
 import { registerAccountsApi } from './accounts-api.js';
 import { bodyWithKeys, requireStore, type ConfigApiDeps } from './config-api-deps.js';
+import { registerDialPlanTry } from './dial-plan-try.js';
 import { registerLinesApi } from './lines-api.js';
 import { registerSettingsApi } from './settings-api.js';
 
@@ -69,6 +70,7 @@ export function configApiRoutes(deps: ConfigApiDeps): (app: FastifyInstance) => 
   return (app) => {
     registerAccountsApi(app, deps);
     registerLinesApi(app, deps);
+    registerDialPlanTry(app, deps);
     registerSettingsApi(app, deps);
 
     app.get('/api/regions', async () => ({ regions: regionInfos() }));

@@ -1,20 +1,50 @@
 // Dial plan: the routes for outgoing calls (edit, reorder, add, remove), a diagram of
-// every rule the box applies in order, and a "Try a number" box.
+// every rule the box applies in order, and a "Try a number" box. Where a number goes and
+// what is wrong with a pattern come from the box itself (POST /api/dial-plan/try, the
+// call router's own code), with the routes as they stand in the editor.
 import { h, replace } from '../dom.js';
 import { field, busy } from '../forms.js';
 import { loadSchema, helpFor, compact, loadInto } from '../config-common.js';
-import { digitMapProblem, routeNumber } from '../config-digitmap.js';
 import { drawPlan, destinationWords } from '../config-dialplan-view.js';
 
 export const title = 'Dial plan';
 
+/** How long the editor waits after the last keystroke before asking the box. */
+const TRY_DELAY_MS = 250;
+
 export function mount(root, ctx) {
   const { api } = ctx;
   const content = h('div');
+  let stop = () => {};
+  let gone = false;
   root.append(h('p', {}, 'When a phone dials a number, the box tries these rules from the top; the first that fits decides where the call goes.'), content);
   loadInto(content, [() => loadSchema(api), () => api('GET', '/api/dial-plan'), () => api('GET', '/api/lines'), () => api('GET', '/api/accounts')],
-    (schema, plan, lines, accs) => build(ctx, content, schema, plan?.routes ?? [], lines?.lines ?? [], lines?.ports ?? [], accs?.accounts ?? []));
-  return () => {};
+    (schema, plan, lines, accs) => {
+      if (!gone) stop = build(ctx, content, schema, plan?.routes ?? [], lines?.lines ?? [], lines?.ports ?? [], accs?.accounts ?? []);
+    });
+  return () => { gone = true; stop(); };
+}
+
+/** The sentence for an answer of POST /api/dial-plan/try. */
+function tryWords(number, answer, routes) {
+  const d = answer.destination;
+  const route = routes[answer.routeIndex];
+  const why = answer.step === 'extension' ? 'the extension of another phone'
+    : answer.step === 'route' ? `route ${answer.routeIndex + 1}${route ? ` (${route.pattern})` : ''}${answer.onTimeout ? ', after the short pause when you stop dialling' : ''}`
+      : answer.step === 'prefix' ? 'the landline prefix' : answer.step === 'own' ? 'no route fits: the phone\'s own account' : '';
+  const where = d.kind === 'sip' ? `calls ${d.number} through SIP account ${d.account}`
+    : d.kind === 'fxo' ? `calls ${d.number} on the landline`
+      : d.kind === 'line' ? `rings phone port ${d.port}` : `cannot be called: ${d.reason}`;
+  return `${number} ${where}${why && d.kind !== 'none' ? ` — by ${why}` : ''}.`;
+}
+
+/** The diagram row a tried number takes (config-dialplan-view.js planRows keys). */
+function hitKey(answer) {
+  const d = answer.destination;
+  if (answer.step === 'extension') return d.kind === 'line' ? `ext:${d.port}` : undefined;
+  if (answer.step === 'route') return `route:${answer.routeIndex}`;
+  if (answer.step === 'prefix') return `prefix:${d.port}`;
+  return answer.step === 'own' ? 'own' : undefined;
 }
 
 function build(ctx, content, schema, initialRoutes, lines, ports, accounts) {
@@ -60,31 +90,80 @@ function build(ctx, content, schema, initialRoutes, lines, ports, accounts) {
     return routes;
   }
 
+  // Each change asks the box again after a pause; only the answer to the latest question is shown.
+  let timer;
+  let asked = 0;
   function tryNumber() {
+    asked += 1;
+    clearTimeout(timer);
+    timer = setTimeout(askBox, TRY_DELAY_MS);
+  }
+
+  async function askBox() {
+    const question = asked;
     const number = tryInput.value.replace(/[\s()-]/g, '');
     const data = { routes: readAll(), lines, accounts };
-    if (number === '') {
-      tryResult.textContent = 'Type a number to see where it goes.';
+    const port = Number(fromSelect.value || fxsPorts[0]);
+    if (!port) {
+      tryResult.textContent = 'There is no phone port to dial from.';
+      tryResult.className = 'try-result error';
       drawPlan(diagram, data, undefined);
       return;
     }
-    const fromPort = Number(fromSelect.value || fxsPorts[0] || 1);
-    const r = routeNumber(number, { fromPort, lines, routes: data.routes });
-    const hit = r.step === 'extension' ? `ext:${r.port}` : r.step === 'route' ? `route:${r.routeIndex}` : r.step === 'prefix' ? `prefix:${r.port}` : r.step === 'own' ? 'own' : undefined;
-    const why = r.step === 'extension' ? 'the extension of another phone'
-      : r.step === 'route' ? `route ${r.routeIndex + 1} (${data.routes[r.routeIndex].pattern})${r.onTimeout ? ', after the short pause when you stop dialling' : ''}`
-        : r.step === 'prefix' ? 'the landline prefix' : r.step === 'own' ? 'no route fits: the phone\'s own account' : '';
-    const where = r.kind === 'sip' ? `calls ${r.number} through SIP account ${r.account}`
-      : r.kind === 'fxo' ? `calls ${r.number} on the landline`
-        : r.kind === 'line' ? `rings phone port ${r.port}` : `cannot be called: ${r.reason}`;
-    tryResult.textContent = `${number} ${where}${why ? ` — by ${why}` : ''}.`;
-    tryResult.className = `try-result ${r.kind === 'none' ? 'error' : 'ok'}`;
-    drawPlan(diagram, data, hit);
+    tryResult.setAttribute('aria-busy', 'true');
+    let answer;
+    try {
+      answer = await ctx.api('POST', '/api/dial-plan/try', { number, port, routes: data.routes });
+    } catch (err) {
+      if (question !== asked) return;
+      tryResult.removeAttribute('aria-busy');
+      const details = Object.values(err.fields ?? {});
+      tryResult.textContent = `Could not try the number: ${err.message}${details.length > 0 ? ` (${details.join('; ')})` : ''}.`;
+      tryResult.className = 'try-result error';
+      drawPlan(diagram, data, undefined);
+      return;
+    }
+    if (question !== asked) return;
+    tryResult.removeAttribute('aria-busy');
+    showProblems(answer.problems ?? {});
+    if (number === '') {
+      tryResult.textContent = 'Type a number to see where it goes.';
+      tryResult.className = 'try-result';
+      drawPlan(diagram, data, undefined);
+      return;
+    }
+    tryResult.textContent = tryWords(number, answer, data.routes);
+    tryResult.className = `try-result ${answer.destination.kind === 'none' ? 'error' : 'ok'}`;
+    drawPlan(diagram, data, hitKey(answer));
+  }
+
+  /**
+   * The box's problems with the routes (`routes[i].pattern`: the message a save would
+   * give) beside their fields; an empty pattern is still being typed. Only errors shown
+   * here are cleared here, not those of a save.
+   */
+  function showProblems(problems) {
+    for (const control of list.querySelectorAll('[data-field]')) {
+      const err = control.closest('.field')?.querySelector('.field-error');
+      if (!err) continue;
+      const path = control.getAttribute('data-field');
+      const problem = control.dataset.part === 'pattern' && control.value.trim() === '' ? undefined : problems[path];
+      if (problem) {
+        err.textContent = problem;
+        err.dataset.live = 'true';
+        control.setAttribute('aria-invalid', 'true');
+      } else if (err.dataset.live === 'true') {
+        err.textContent = '';
+        delete err.dataset.live;
+        control.removeAttribute('aria-invalid');
+      }
+    }
   }
 
   function draw(focusIndex, focusSel) {
     replace(list, routes.map((r, i) => routeItem(r, i)));
     if (focusIndex !== undefined) list.children[focusIndex]?.querySelector(focusSel)?.focus();
+    drawPlan(diagram, { routes, lines, accounts }, undefined);
     tryNumber();
   }
 
@@ -114,15 +193,7 @@ function build(ctx, content, schema, initialRoutes, lines, ports, accounts) {
           h('button', { type: 'button', class: 'small', 'data-move': 'up', disabled: i === 0, 'aria-label': `Move route ${n} up`, onclick: () => move(-1) }, '↑ Up'),
           h('button', { type: 'button', class: 'small', 'data-move': 'down', disabled: i === routes.length - 1, 'aria-label': `Move route ${n} down`, onclick: () => move(1) }, '↓ Down'),
           h('button', { type: 'button', class: 'small', 'aria-label': `Remove route ${n}`, onclick: () => { readAll(); routes.splice(i, 1); draw(Math.min(i, routes.length - 1), '[data-part=pattern]'); if (routes.length === 0) form.querySelector('.actions button')?.focus(); } }, 'Remove'))));
-    const patternInput = li.querySelector('[data-part=pattern]');
-    patternInput.addEventListener('input', () => {
-      const problem = patternInput.value.trim() === '' ? undefined : digitMapProblem(patternInput.value.trim());
-      const err = patternInput.closest('.field').querySelector('.field-error');
-      err.textContent = problem ? `Not a valid pattern: ${problem}` : '';
-      if (problem) patternInput.setAttribute('aria-invalid', 'true'); else patternInput.removeAttribute('aria-invalid');
-      tryNumber();
-    });
-    for (const el of li.querySelectorAll('select, input:not([data-part=pattern])')) el.addEventListener('input', tryNumber);
+    for (const el of li.querySelectorAll('select, input')) el.addEventListener('input', tryNumber);
     return li;
   }
 
@@ -140,4 +211,5 @@ function build(ctx, content, schema, initialRoutes, lines, ports, accounts) {
     });
   });
   draw();
+  return () => { asked += 1; clearTimeout(timer); };
 }
