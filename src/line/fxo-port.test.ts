@@ -67,7 +67,7 @@ describe('FxoPort', () => {
     assert.equal(cid[0]?.info.number, '5551234');
     assert.equal(cid[0]?.info.name, 'ALICE');
     assert.deepEqual({ ...t.fxo.status(), callerId: t.fxo.status().callerId?.number }, {
-      port: PORT, phase: 'ringing', seized: false, rings: 2, callerId: '5551234', lineInUse: false, available: true,
+      port: PORT, phase: 'ringing', seized: false, rings: 2, callerId: '5551234', lineInUse: false, available: true, fault: null,
     });
     assert.ok(t.statuses.some((s) => s.rings === 1 && s.phase === 'ringing'));
 
@@ -266,13 +266,13 @@ describe('FxoPort', () => {
     const send = (e: BoardEvent): void => inject.forEach((l) => l(e));
     send({ type: 'device-lost', reason: 'unplugged', atMs: t.h.clock.now() });
     assert.deepEqual(t.events.slice(-2).map((e) => e.type), ['disconnected', 'device']);
-    assert.deepEqual({ available: t.fxo.status().available, seized: t.fxo.status().seized }, { available: false, seized: false });
+    assert.deepEqual({ available: t.fxo.status().available, seized: t.fxo.status().seized, fault: t.fxo.status().fault }, { available: false, seized: false, fault: 'hardware fault: unplugged' });
     assert.equal(t.landline.state().offHook, false);
     t.fxo.dial('1');
     assert.equal(t.of('busy')[0]?.reason, 'device-lost');
     send({ type: 'device-lost', port: 1, reason: 'another port', atMs: t.h.clock.now() });
     send({ type: 'device-restored', atMs: t.h.clock.now() });
-    assert.deepEqual({ available: t.fxo.status().available, phase: t.fxo.status().phase }, { available: true, phase: 'idle' });
+    assert.deepEqual({ available: t.fxo.status().available, phase: t.fxo.status().phase, fault: t.fxo.status().fault }, { available: true, phase: 'idle', fault: null });
     assert.equal(t.of('device').length, 2);
   });
 });

@@ -58,6 +58,8 @@ export interface FxoPortStatus {
   lineInUse: boolean;
   /** False after device-lost. */
   available: boolean;
+  /** "hardware fault: <reason>" while the device is lost (a modem unplugged), else null. */
+  fault: string | null;
 }
 
 type FxoBoardEvent = Extract<BoardEvent, { type: 'ring-detect' | 'loop-current' | 'line-polarity' | 'line-in-use' | 'device-lost' | 'device-restored' }>;
@@ -68,6 +70,7 @@ export class FxoPort extends EventEmitter<{ event: [FxoEvent]; status: [FxoPortS
   readonly port: number;
   /** What a call's media bridge reads and writes (gated by the machine's media action). */
   readonly callAudio: CallAudioGate;
+  private lostReason: string | undefined;
   private readonly board: Board;
   private readonly clock: Clock;
   private readonly log: Logger;
@@ -129,6 +132,7 @@ export class FxoPort extends EventEmitter<{ event: [FxoEvent]; status: [FxoPortS
       callerId: s.ringing?.callerId ?? null,
       lineInUse: s.lineInUse,
       available: s.phase !== 'unavailable',
+      fault: s.phase === 'unavailable' ? `hardware fault: ${this.lostReason ?? 'the device is gone'}` : null,
     };
   }
 
@@ -153,6 +157,7 @@ export class FxoPort extends EventEmitter<{ event: [FxoEvent]; status: [FxoPortS
     const event = e as FxoBoardEvent;
     const boardWide = event.port === undefined && (event.type === 'device-lost' || event.type === 'device-restored');
     if (event.port !== this.port && !boardWide) return;
+    if (event.type === 'device-lost') this.lostReason = event.reason;
     this.feed(event);
   }
 

@@ -148,7 +148,7 @@ for (const mode of ['dtmf', 'pulse'] as const) {
     r.h.run(1000);
     assert.equal(r.phone.state().hearing, 'dial');
     assert.deepEqual(types(r.events), ['seized']);
-    assert.deepEqual(r.port.status(), { port: 1, offHook: true, phase: 'dialing', digits: '', ringing: false, tone: 'dial', media: false, messageWaiting: false });
+    assert.deepEqual(r.port.status(), { port: 1, offHook: true, phase: 'dialing', digits: '', ringing: false, tone: 'dial', media: false, messageWaiting: false, fault: null });
     await dial(r, '5551234', mode, mode === 'dtmf' ? 1600 : 7000);
     r.h.run(1000);
     assert.deepEqual(r.events.slice(1), [{ type: 'dialed', number: '5551234' }]);
@@ -235,7 +235,7 @@ test('flash and hang-up on an answered call: events in order, status back to idl
   r.phone.hook('on');
   r.h.run(1500);
   assert.deepEqual(types(r.events), ['answered', 'flash', 'hung-up']);
-  assert.deepEqual(r.statuses.at(-1), { port: 1, offHook: false, phase: 'idle', ringing: false, tone: null, media: false, messageWaiting: false });
+  assert.deepEqual(r.statuses.at(-1), { port: 1, offHook: false, phase: 'idle', ringing: false, tone: null, media: false, messageWaiting: false, fault: null });
 });
 
 test('message waiting: the VMWI message goes out on hook, and the next off-hook gets stutter dial tone', () => {

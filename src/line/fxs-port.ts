@@ -64,6 +64,8 @@ export interface FxsPortStatus {
   tone: ToneKind | null;
   media: boolean;
   messageWaiting: boolean;
+  /** "hardware fault: <reason>" while the port's hardware is lost (e.g. its USB sound card unplugged), else null. */
+  fault: string | null;
 }
 
 export class FxsPort extends EventEmitter<{ event: [FxsLineEvent]; status: [FxsPortStatus] }> {
@@ -83,6 +85,7 @@ export class FxsPort extends EventEmitter<{ event: [FxsLineEvent]; status: [FxsP
   private readonly timers = new Map<FxsTimerName, Timer>();
   private hookTimer: Timer | undefined;
   private lastStatus: FxsPortStatus;
+  private fault: string | null = null;
   private readonly pending: FxsInput[] = [];
   private stepping = false;
   private deviceLost = false;
@@ -120,7 +123,7 @@ export class FxsPort extends EventEmitter<{ event: [FxsLineEvent]; status: [FxsP
   }
 
   status(): FxsPortStatus {
-    return { ...this.lastStatus };
+    return { ...this.lastStatus, fault: this.fault };
   }
 
   /** Ringer off, polarity normal, timers cancelled, unsubscribed from the board and the audio. Idempotent. */
@@ -155,12 +158,14 @@ export class FxsPort extends EventEmitter<{ event: [FxsLineEvent]; status: [FxsP
         if (e.port !== undefined && e.port !== this.port) return;
         this.log.warn('fxs port device lost: taking the phone as on hook', { reason: e.reason });
         this.deviceLost = true;
+        this.fault = `hardware fault: ${e.reason}`;
         this.resetHook(false, e.atMs);
         this.feed([{ type: 'on-hook', atMs: e.atMs }]);
         return;
       case 'device-restored': {
         if (e.port !== undefined && e.port !== this.port) return;
         this.deviceLost = false;
+        this.fault = null;
         const offHook = this.board.isOffHook(this.port);
         this.log.info('fxs port device restored', { offHook });
         this.resetHook(offHook, e.atMs);
@@ -295,6 +300,7 @@ export class FxsPort extends EventEmitter<{ event: [FxsLineEvent]; status: [FxsP
       tone: s.tone,
       media: s.media,
       messageWaiting: s.mwi,
+      fault: this.fault,
     };
   }
 
@@ -309,5 +315,5 @@ export class FxsPort extends EventEmitter<{ event: [FxsLineEvent]; status: [FxsP
 
 function sameStatus(a: FxsPortStatus, b: FxsPortStatus): boolean {
   return a.offHook === b.offHook && a.phase === b.phase && a.digits === b.digits && a.ringing === b.ringing
-    && a.tone === b.tone && a.media === b.media && a.messageWaiting === b.messageWaiting;
+    && a.tone === b.tone && a.media === b.media && a.messageWaiting === b.messageWaiting && a.fault === b.fault;
 }

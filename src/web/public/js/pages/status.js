@@ -138,6 +138,7 @@ export function portWords(p, calls) {
   const call = callOf(p.port, calls);
   const other = call ? otherParty(p.port, call) : '';
   const tone = p.tone ? TONES[p.tone] ?? p.tone : '';
+  if (p.fault) return [p.fault, 'bad'];
   switch (p.phase) {
     case 'idle': return ['On hook', 'ok'];
     case 'ringing': return [other ? `Ringing: call from ${other}` : 'Ringing', 'warn'];
@@ -164,6 +165,7 @@ function renderPorts(el, lines, calls) {
 }
 
 function fxoWords(p) {
+  if (p.fault) return [p.fault, 'bad'];
   if (p.ringing) return ['Ringing', 'warn'];
   if (p.phase === 'connected' || p.offHook) return ['In use', 'ok'];
   if (p.phase && p.phase !== 'idle') return [String(p.phase), 'warn'];
