@@ -2,8 +2,12 @@
  * The command line (a DESIGN contract):
  * dialtone [--board sim|gpio-slic|usb-modem] [--data-dir DIR] [--http-port N]
  *          [--sip-port N] [--provision FILE] [--log-level L]
+ * and, for the hardware boards: [--profile ID] (board/profiles/ID.json, checked to
+ * belong to the board), [--modem PATH] (the usb-modem board's serial device) and
+ * [--gpio-root DIR] (where the gpio-slic board looks for sysfs, for tests).
  */
 import { parseArgs } from 'node:util';
+import { loadBoardProfile, ProfileError } from '../board/profiles/profiles.js';
 import { ValidationError } from './errors.js';
 import { isLogLevel, LOG_LEVELS, type LogLevel } from './log.js';
 
@@ -19,6 +23,12 @@ export interface CliOptions {
   sipPortExplicit: boolean;
   provision: string | undefined;
   logLevel: LogLevel;
+  /** The board profile asked for (undefined: the board's default); checked to exist and belong to the board. */
+  profile: string | undefined;
+  /** The usb-modem board's serial device, instead of the profile's. */
+  modem: string | undefined;
+  /** The gpio-slic board: the root of the sysfs tree its GPIO chips are read from (default "/"). */
+  gpioRoot: string | undefined;
   /** Address the web server listens on. */
   httpHost: string;
   help: boolean;
@@ -34,6 +44,10 @@ export const USAGE = `Usage: dialtone [options]
   --sip-port N                     SIP port (default: 5060, or the next free one)
   --provision FILE                 apply this provisioning document at start
   --log-level L                    ${LOG_LEVELS.join('|')} (default: info)
+  --profile ID                     the board's hardware profile (gpio-slic: ag1171-cm108,
+                                   usb-modem: usb-modem; board/profiles/ lists them all)
+  --modem PATH                     usb-modem: the modem's serial device (default: /dev/ttyACM0)
+  --gpio-root DIR                  gpio-slic: read GPIO chips under DIR/sys/class/gpio (tests)
   --help, --version
 `;
 
@@ -50,6 +64,9 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
         'sip-port': { type: 'string' },
         provision: { type: 'string' },
         'log-level': { type: 'string', default: 'info' },
+        profile: { type: 'string' },
+        modem: { type: 'string' },
+        'gpio-root': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
       },
@@ -70,6 +87,7 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
   const dataDir = v['data-dir'] ?? './data';
   if (dataDir === '') fields['--data-dir'] = 'must not be empty';
   if (v.provision === '') fields['--provision'] = 'must name a file';
+  if (!('--board' in fields)) hardwareOptions(board as BoardKind, v.profile, v.modem, v['gpio-root'], fields);
   if (Object.keys(fields).length > 0) {
     throw new ValidationError(`bad command line: ${Object.entries(fields).map(([k, m]) => `${k} ${m}`).join('; ')}`, fields);
   }
@@ -81,6 +99,9 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
     sipPortExplicit: v['sip-port'] !== undefined,
     provision: v.provision,
     logLevel: logLevel as LogLevel,
+    profile: v.profile,
+    modem: v.modem,
+    gpioRoot: v['gpio-root'],
     httpHost: v['http-host'] ?? '::',
     help: v.help ?? false,
     version: v.version ?? false,
@@ -94,4 +115,23 @@ function port(text: string, flag: string, fields: Record<string, string>): numbe
     return 0;
   }
   return n;
+}
+
+/** --profile, --modem and --gpio-root: each only where its board uses it; the profile must exist and be the board's. */
+function hardwareOptions(board: BoardKind, profile: string | undefined, modem: string | undefined, gpioRoot: string | undefined, fields: Record<string, string>): void {
+  if (gpioRoot !== undefined && board !== 'gpio-slic') fields['--gpio-root'] = 'only for --board gpio-slic';
+  else if (gpioRoot === '') fields['--gpio-root'] = 'must name a folder';
+  if (board === 'sim') {
+    if (profile !== undefined) fields['--profile'] = 'the sim board has no profiles (they are for --board gpio-slic and usb-modem)';
+    if (modem !== undefined) fields['--modem'] = 'only for --board usb-modem';
+    return;
+  }
+  try {
+    loadBoardProfile(board, { profile, modem });
+  } catch (err) {
+    if (!(err instanceof ProfileError)) throw err;
+    const entries = Object.entries(err.fields);
+    if (entries.length === 0) fields['--profile'] = err.message;
+    for (const [k, m] of entries) fields[k === 'modem' ? '--modem' : '--profile'] ??= k === 'modem' || k === 'profile' ? m : err.message;
+  }
 }

@@ -1,6 +1,6 @@
 /**
  * GPIO lines for the line-interface drivers (gpio-slic, gpio-daa), behind one small
- * interface so a driver runs the same on the kernel (onoff over sysfs, gpio-backend.ts)
+ * interface so a driver runs the same on the kernel (onoff over sysfs, sysfs-gpio.ts)
  * and on the fake layer of the tests (test-support/fake-gpio.ts).
  *
  * - A line is named by its chip's label and the offset on that chip (a profile says
