@@ -18,6 +18,7 @@
  *   `BoardError`; a command while the device is lost is ignored and reported
  *   through `device-lost` already.
  */
+import type { CallerIdInfo } from '../audio/caller-id/message.js';
 import type { AudioPort } from '../audio/port/audio-port.js';
 import { DialtoneError } from '../src/errors.js';
 
@@ -47,6 +48,11 @@ export type BoardEvent =
   | { readonly type: 'line-in-use'; readonly port: number; readonly inUse: boolean; readonly atMs: number }
   /** FXO: the landline's polarity (tip/ring) changed. */
   | { readonly type: 'line-polarity'; readonly port: number; readonly reversed: boolean; readonly atMs: number }
+  /**
+   * FXO: caller ID the hardware decoded itself (a voice modem reports it as text after the
+   * first ring). Boards that hand the line the FSK audio instead (a DAA) never send it.
+   */
+  | { readonly type: 'caller-id'; readonly port: number; readonly info: CallerIdInfo; readonly atMs: number }
   /** The hardware behind a port (or the whole board, without `port`) went away, e.g. a USB device unplugged. */
   | { readonly type: 'device-lost'; readonly port?: number; readonly reason: string; readonly atMs: number }
   /** It came back; the port's state is as after start (on hook, not ringing, not seized). */

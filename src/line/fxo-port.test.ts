@@ -275,5 +275,30 @@ describe('FxoPort', () => {
     assert.deepEqual({ available: t.fxo.status().available, phase: t.fxo.status().phase, fault: t.fxo.status().fault }, { available: true, phase: 'idle', fault: null });
     assert.equal(t.of('device').length, 2);
   });
+
+  it('takes caller ID a board decoded itself (a voice modem) as the call\'s caller ID', () => {
+    const inject: ((e: BoardEvent) => void)[] = [];
+    const wrap = (board: Board): Board => ({
+      name: board.name,
+      ports: board.ports,
+      audio: (p) => board.audio(p),
+      onEvent(listener) {
+        inject.push(listener);
+        return board.onEvent(listener);
+      },
+      isOffHook: (p) => board.isOffHook(p),
+      setRinging: (p, on, hz) => board.setRinging(p, on, hz),
+      setPolarity: (p, r) => board.setPolarity(p, r),
+      setSeized: (p, s) => board.setSeized(p, s),
+      close: () => board.close(),
+    });
+    const t = setup({ wrap });
+    t.landline.ring({});
+    t.h.run(2500);
+    for (const l of inject) l({ type: 'caller-id', port: PORT, info: { number: '5550199', name: 'MODEM CALLER' }, atMs: t.h.clock.now() });
+    t.h.run(500);
+    assert.equal(t.of('caller-id').at(-1)?.info.number, '5550199');
+    assert.equal(t.fxo.status().callerId?.name, 'MODEM CALLER');
+  });
 });
 

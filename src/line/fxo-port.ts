@@ -62,9 +62,9 @@ export interface FxoPortStatus {
   fault: string | null;
 }
 
-type FxoBoardEvent = Extract<BoardEvent, { type: 'ring-detect' | 'loop-current' | 'line-polarity' | 'line-in-use' | 'device-lost' | 'device-restored' }>;
+type FxoBoardEvent = Extract<BoardEvent, { type: 'ring-detect' | 'loop-current' | 'line-polarity' | 'line-in-use' | 'caller-id' | 'device-lost' | 'device-restored' }>;
 
-const FXO_EVENT_TYPES: ReadonlySet<BoardEvent['type']> = new Set(['ring-detect', 'loop-current', 'line-polarity', 'line-in-use', 'device-lost', 'device-restored']);
+const FXO_EVENT_TYPES: ReadonlySet<BoardEvent['type']> = new Set(['ring-detect', 'loop-current', 'line-polarity', 'line-in-use', 'caller-id', 'device-lost', 'device-restored']);
 
 export class FxoPort extends EventEmitter<{ event: [FxoEvent]; status: [FxoPortStatus] }> {
   readonly port: number;
