@@ -49,6 +49,8 @@ export class ResilientBoard implements Board {
   private unsubscribeDriver: (() => void) | undefined;
   private readonly listeners = new Set<(e: BoardEvent) => void>();
   private readonly proxies = new Map<number, ProxyAudioPort>();
+  /** Ports whose own device is lost now (their sound card), with the reason. */
+  private readonly lostPorts = new Map<number, string>();
   private lostReason: string | undefined = 'not opened yet';
   private retry: Timer | undefined;
   private failures = 0;
@@ -85,11 +87,13 @@ export class ResilientBoard implements Board {
 
   onEvent(listener: (event: BoardEvent) => void): () => void {
     this.listeners.add(listener);
-    // A line that subscribes while the hardware is away hears so (on a later turn, never from inside onEvent).
-    if (this.lostReason !== undefined) {
-      const reason = this.lostReason;
+    // A line that subscribes while hardware is away hears so (on a later turn, never from inside onEvent).
+    if (this.lostReason !== undefined || this.lostPorts.size > 0) {
       this.opts.clock.setTimer(0, () => {
-        if (this.listeners.has(listener) && this.lostReason !== undefined) this.deliver(listener, { type: 'device-lost', reason, atMs: this.opts.clock.now() });
+        if (!this.listeners.has(listener)) return;
+        const atMs = this.opts.clock.now();
+        if (this.lostReason !== undefined) this.deliver(listener, { type: 'device-lost', reason: this.lostReason, atMs });
+        for (const [port, reason] of this.lostPorts) this.deliver(listener, { type: 'device-lost', port, reason, atMs });
       });
     }
     return () => this.listeners.delete(listener);
@@ -113,6 +117,15 @@ export class ResilientBoard implements Board {
   setSeized(port: number, seized: boolean): void {
     portOf(this, port, 'fxo');
     this.command((d) => d.setSeized(port, seized));
+  }
+
+  /** One port's own device (its sound card) went away (`reason`) or came back (undefined): only that port hears it. */
+  portDevice(port: number, reason: string | undefined): void {
+    if (this.closed) return;
+    if (reason === undefined) this.lostPorts.delete(port);
+    else this.lostPorts.set(port, reason);
+    const atMs = this.opts.clock.now();
+    this.emit(reason === undefined ? { type: 'device-restored', port, atMs } : { type: 'device-lost', port, reason, atMs });
   }
 
   async close(): Promise<void> {

@@ -26,7 +26,7 @@ import type { LogRing } from './log-ring.js';
 import { registerProcessMetrics } from './metrics/process-metrics.js';
 import { MetricsRegistry } from './metrics/registry.js';
 import { SipRuntime } from './sip-service.js';
-import { LinesRuntime, type LineStatus } from './lines-service.js';
+import { LinesRuntime, type HardwareOpener, type LineStatus } from './lines-service.js';
 import type { ActiveCall } from './calls/call-record.js';
 import { callsRoutes, statusStreamRoutes } from './web/routes/calls.js';
 import { simRoutes } from './web/routes/sim.js';
@@ -69,6 +69,8 @@ export interface ApplianceOptions {
   intensity?: RestartIntensity;
   /** The process log's last lines (GET /api/logs); main.ts tees the root logger into it. */
   logRing?: LogRing;
+  /** Opens the hardware board (--board gpio-slic / usb-modem, from its profile). */
+  hardware?: HardwareOpener;
 }
 
 export interface ApplianceStatus {
@@ -120,6 +122,7 @@ export class Appliance {
     }, clock);
     this.lines = new LinesRuntime({
       board: opts.board,
+      ...(opts.hardware !== undefined ? { hardware: opts.hardware } : {}),
       store: () => this.store,
       sip: () => (this.sip.ua !== undefined && this.sip.sessions !== undefined ? { ua: this.sip.ua, router: this.sip.sessions } : undefined),
     });

@@ -26,10 +26,16 @@ import type { FxsPort, FxsPortStatus } from './line/fxs-port.js';
 import { RtpPortAllocator } from './rtp/port-allocator.js';
 import type { IncomingInvite } from './sip/ua/user-agent.js';
 import type { ChildSpec } from './supervisor/index.js';
+import type { Clock } from './clock.js';
+import type { Logger } from './log.js';
 import { toError } from './errors.js';
+
+/** Opens the hardware board of a profile (main.ts); the sim board needs none. */
+export type HardwareOpener = (ctx: { clock: Clock; log: Logger }) => Promise<Board>;
 
 export interface LinesRuntimeOptions {
   readonly board: BoardKind;
+  readonly hardware?: HardwareOpener;
   store(): ConfigStore | undefined;
   sip(): SipParts | undefined;
 }
@@ -87,7 +93,7 @@ export class LinesRuntime {
       shutdownMs: 3000,
       start: (ctx) => {
         const store = this.requireStore();
-        if (this.opts.board !== 'sim') throw new Error(`the ${this.opts.board} board driver is not available yet`);
+        if (this.opts.board !== 'sim') return this.startHardware(ctx);
         const profile = regionProfile(store.settings.region());
         const frameClock = new VirtualFrameClock(ctx.clock, { onError: (err) => ctx.log.error('audio frame failed', { err: toError(err).message }) });
         const board = new SimBoard({
@@ -174,6 +180,21 @@ export class LinesRuntime {
             teardown();
           },
         };
+      },
+    };
+  }
+
+  /** A hardware board: absent or failing hardware shows as a fault of its ports, never a failed start. */
+  private async startHardware(ctx: { clock: Clock; log: Logger }): Promise<{ stop: () => Promise<void> }> {
+    const open = this.opts.hardware;
+    if (open === undefined) throw new Error(`no hardware profile was given for the ${this.opts.board} board`);
+    const board = await open({ clock: ctx.clock, log: ctx.log });
+    this.board = board;
+    ctx.log.info('board ready', { board: board.name, ports: board.ports.map((p) => `${p.port}:${p.kind}`).join(' ') });
+    return {
+      stop: async () => {
+        if (this.board === board) this.board = undefined;
+        await board.close();
       },
     };
   }

@@ -14,6 +14,11 @@ import { ValidationError } from './errors.js';
 import { firstFreeSipPort } from './free-sip-port.js';
 import { createRootLogger, type RootLogger } from './log.js';
 import { LogRing, teeStream } from './log-ring.js';
+import { openHardwareBoard } from '../board/hardware-board.js';
+import { sysfsGpioBackend } from '../board/gpio/sysfs-gpio.js';
+import type { BoardProfile } from '../board/profiles/profile-types.js';
+import { loadBoardProfile } from '../board/profiles/profiles.js';
+import type { HardwareOpener } from './lines-service.js';
 import { createSystemdNotifier } from './systemd/notify.js';
 import { startWatchdog } from './systemd/watchdog.js';
 import { VERSION } from './version.js';
@@ -58,8 +63,13 @@ async function main(argv: string[]): Promise<void> {
   }
   if (opts.help) return out(USAGE);
   if (opts.version) return out(VERSION);
+  let profile: BoardProfile | undefined;
   if (opts.board !== 'sim') {
-    fail(`--board ${opts.board}: that driver is not in this build yet; use --board sim`, EXIT_USAGE);
+    try {
+      profile = loadBoardProfile(opts.board, { ...(opts.profile !== undefined ? { profile: opts.profile } : {}), ...(opts.modem !== undefined ? { modem: opts.modem } : {}) });
+    } catch (err) {
+      fail(`${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`, EXIT_USAGE);
+    }
   }
 
   // Every line goes to stdout (journald) and into the ring that GET /api/logs reads.
@@ -82,6 +92,7 @@ async function main(argv: string[]): Promise<void> {
       clock,
       log,
       logRing,
+      ...(profile !== undefined ? { hardware: hardwareOpener(profile, opts.gpioRoot) } : {}),
       faultInjection: opts.board === 'sim' || process.env.DIALTONE_FAULT_INJECTION === '1',
     });
   } catch (err) {
@@ -125,3 +136,11 @@ process.on('unhandledRejection', (reason) => {
 });
 
 await main(process.argv.slice(2));
+
+/** Opens the profile's hardware on the device: GPIO over sysfs (chips found under `gpioRoot`), ALSA, serial. */
+function hardwareOpener(profile: BoardProfile, gpioRoot: string | undefined): HardwareOpener {
+  return ({ clock, log }) => openHardwareBoard(profile, {
+    clock, log,
+    gpio: () => sysfsGpioBackend({ clock, log: log.child({ component: 'gpio' }), ...(gpioRoot !== undefined ? { sysRoot: gpioRoot } : {}) }),
+  });
+}
