@@ -39,7 +39,7 @@ test('dial plan: routes are validated and must name what exists', () => {
   bad([{ pattern: '911', route: 'pstn' }], { 'dialPlan[0].route': 'must be account:<id>, fxo or line:<port>' });
   bad([ROUTES[0], { pattern: '1xx', route: 'account:other' }], { 'dialPlan[1].route': "no account with id 'other'" });
   bad([{ pattern: '1xx', route: 'line:2' }], { 'dialPlan[0].route': 'no line on port 2' });
-  bad([{ pattern: '1xx[', route: 'fxo' }], { 'dialPlan[0].pattern': "'[' is not closed" });
+  bad([{ pattern: '1xx[', route: 'fxo' }], { 'dialPlan[0].pattern': 'unclosed [ at position 4' });
   bad([{ pattern: '1xx', route: 'fxo', strip: -1 }], { 'dialPlan[0].strip': 'must be between 0 and 32' });
   bad([{ pattern: '1xx', route: 'fxo', prepend: 'abc' }], ['dialPlan[0].prepend']);
   bad([{ pattern: '1xx' }], { 'dialPlan[0].route': 'is required' });

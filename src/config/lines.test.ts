@@ -52,10 +52,10 @@ test('lines: values are validated field by field', () => {
   bad({ port: 1, kind: 'fxs', features: { dnd: 'on' } }, { 'features.dnd': 'must be true or false' });
   bad({ port: 1, kind: 'fxs', features: { hotline: 'abc' } }, { 'features.hotline': /digits/ });
   bad({ port: 1, kind: 'fxs', features: { forwardAl: '1' } }, { 'features.forwardAl': 'unknown property' });
-  bad({ port: 1, kind: 'fxs', digitMap: 'x[2-9' }, { digitMap: "'[' is not closed" });
-  bad({ port: 1, kind: 'fxs', digitMap: '[2-9xxx]' }, { digitMap: "'x' is not allowed inside [ ]" });
-  bad({ port: 1, kind: 'fxs', digitMap: '(9<9:>xx' }, { digitMap: "'(' is not closed" });
-  bad({ port: 1, kind: 'fxs', digitMap: 'xx]' }, { digitMap: "']' without '['" });
+  bad({ port: 1, kind: 'fxs', digitMap: 'x[2-9' }, { digitMap: 'unclosed [ at position 2' });
+  bad({ port: 1, kind: 'fxs', digitMap: '[2-9xxx]' }, { digitMap: "'x' is not allowed inside [ ] at position 5" });
+  bad({ port: 1, kind: 'fxs', digitMap: '(9<9:>xx' }, { digitMap: 'unclosed ( at position 1' });
+  bad({ port: 1, kind: 'fxs', digitMap: 'xx]' }, { digitMap: "']' without '[' at position 3" });
   bad({ port: 1, kind: 'fxs', digitMap: '9xx;' }, { digitMap: /only digits/ });
   bad({ port: 1, kind: 'fxs', callerIdStandard: 'etsi' }, { callerIdStandard: 'must be one of bell202, v23, dtmf, none' });
   bad({ port: 1, kind: 'fxs', account: 'nobody' }, { account: "no account with id 'nobody'" });

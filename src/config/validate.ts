@@ -2,9 +2,10 @@
  * Value checks shared by the provisioning schema and the repositories: the
  * patterns (each with the human message shown when a value does not match) and
  * the checks a regular expression cannot make well (port ranges, IP addresses,
- * bracket balance).
+ * digit maps).
  */
 import { isIPv4, isIPv6 } from 'node:net';
+import { digitMapProblem as parsedDigitMapProblem } from '../line/digit-map.js';
 
 /** Field path -> what is wrong with it (the shape of ValidationError.fields). */
 export type FieldErrors = Record<string, string>;
@@ -101,42 +102,11 @@ export function hostPortProblem(value: string): string | undefined {
 }
 
 /**
- * What is wrong with a digit map (`[2-9]xxxxxxxxx|1xxxxxxxxxx|011xx.T|*xx|911`):
- * only its characters and the balance of its brackets are checked.
+ * What is wrong with a digit map (`[2-9]xxxxxxxxx|1xxxxxxxxxx|011xx.T|*xx|911`): checked
+ * with the lines' own parser, so the store refuses exactly what a phone could not dial.
  */
 export function digitMapProblem(value: string): string | undefined {
   if (value.length === 0) return 'must not be empty';
   if (!new RegExp(PATTERNS.digitMap.pattern).test(value)) return PATTERNS.digitMap.message;
-  let inSet = false;
-  let inSubst = false;
-  let depth = 0;
-  for (const ch of value) {
-    if (inSet) {
-      if (ch === ']') inSet = false;
-      else if (!/[0-9*#-]/.test(ch)) return `'${ch}' is not allowed inside [ ]`;
-      continue;
-    }
-    switch (ch) {
-      case '[': inSet = true; break;
-      case ']': return "']' without '['";
-      case '<':
-        if (inSubst) return "'<' inside < >";
-        inSubst = true;
-        break;
-      case '>':
-        if (!inSubst) return "'>' without '<'";
-        inSubst = false;
-        break;
-      case '(': depth++; break;
-      case ')':
-        if (depth === 0) return "')' without '('";
-        depth--;
-        break;
-      default: break;
-    }
-  }
-  if (inSet) return "'[' is not closed";
-  if (inSubst) return "'<' is not closed";
-  if (depth > 0) return "'(' is not closed";
-  return undefined;
+  return parsedDigitMapProblem(value);
 }
