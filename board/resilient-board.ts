@@ -11,7 +11,9 @@
  *   whose command throws, is closed and reopened the same way: a restart with
  *   backoff, which a supervisor's restart intensity would not allow for hardware
  *   that stays away for hours. A port-level `device-lost` (one USB sound card)
- *   passes through: the driver handles that port.
+ *   passes through: the driver handles that port. It is that driver's: after a
+ *   restart the new driver reports its ports' devices afresh, and a port whose
+ *   device it finds missing stays lost after the board-wide `device-restored`.
  * - The ports are known from the profile, so the lines are built even while the
  *   hardware is away; each port's AudioPort is a stable proxy that follows the
  *   driver of the moment. Commands while lost are ignored (board.ts).
@@ -165,7 +167,12 @@ export class ResilientBoard implements Board {
     const wasLost = this.lostReason;
     this.lostReason = undefined;
     this.opts.log.info('hardware ready', { board: this.name });
-    if (wasLost !== undefined) this.emit({ type: 'device-restored', atMs: this.opts.clock.now() });
+    if (wasLost === undefined) return;
+    const atMs = this.opts.clock.now();
+    this.emit({ type: 'device-restored', atMs });
+    // The board-wide restore means every port to the lines: a port whose own device the new driver
+    // found missing while opening (its sound card still unplugged) is lost again right after it.
+    for (const [port, reason] of this.lostPorts) this.emit({ type: 'device-lost', port, reason, atMs });
   }
 
   private fromDriver(e: BoardEvent): void {
@@ -201,6 +208,8 @@ export class ResilientBoard implements Board {
     this.unsubscribeDriver?.();
     this.unsubscribeDriver = undefined;
     for (const p of this.proxies.values()) p.detach();
+    // Port-level losses were that driver's (its sound cards, now closed); the next driver reports its own.
+    this.lostPorts.clear();
     if (driver === undefined) return;
     try {
       await driver.close();
