@@ -12,9 +12,10 @@
  * (loop current drop, busy tone), a busy or missing dial tone on a call out.
  *
  * Call screening (call-screening.ts) decides first, on the caller ID: a refused call
- * rings no phone and is not answered (it ends when the landline stops ringing); an
- * unknown caller with `unknownCallers: announce` is answered, hears the announcement
- * and the box hangs up. Either is in the call history as `screened`.
+ * rings no phone; the box answers it and hangs up after a second, as a call blocker
+ * does, so the caller is cut off and any other phone on the landline stops ringing.
+ * An unknown caller with `unknownCallers: announce` is answered, hears the
+ * announcement and the box hangs up. Either is in the call history as `screened`.
  */
 import type { CallerIdInfo } from '../../audio/caller-id/message.js';
 import type { ConfigStore } from '../config/index.js';
@@ -28,6 +29,9 @@ import { loadPrompt, promptFrames } from './announcement.js';
 import type { Call, CallEnd, Side } from './call.js';
 import { screenCaller, screeningCause } from './call-screening.js';
 import type { CallRecordInit } from './call-record.js';
+
+/** How long a refused landline call is held before the box hangs up: one second of 20 ms frames. */
+const HANG_UP_AFTER_FRAMES = 50;
 import { portsForLandline } from './dial-plan.js';
 import { sipFromForCaller } from './sip-caller-id.js';
 import type { OutgoingCall } from './sip-leg.js';
@@ -99,9 +103,9 @@ export class LandlineCalls {
     if (verdict.action !== 'ring') {
       const cause = screeningCause(verdict);
       this.host.log.info('landline call screened', { port: landline.port, from: callerId?.number ?? 'anonymous', cause });
-      this.screened.set(call, cause);
+      this.screened.set(call, verdict.action === 'announce' ? cause : `${cause}, answered and hung up`);
       call.onEnded(() => this.screened.delete(call));
-      if (verdict.action === 'announce') landline.answer();
+      landline.answer();
       return;
     }
     const config = this.host.store.lines.get(landline.port);
@@ -119,7 +123,8 @@ export class LandlineCalls {
     const cause = this.screened.get(call) ?? 'screened';
     switch (e.type) {
       case 'connected':
-        this.announce(call, landline, cause);
+        if (cause.endsWith('answered and hung up')) this.hangUpAfter(call, landline, HANG_UP_AFTER_FRAMES, cause);
+        else this.announce(call, landline, cause);
         return;
       case 'ring-stopped':
       case 'disconnected':
@@ -129,6 +134,17 @@ export class LandlineCalls {
       default:
         return;
     }
+  }
+
+  /** Holds the answered line `frames` frames (of silence), then hangs up: the call's end releases the line. */
+  private hangUpAfter(call: Call, landline: FxoPort, frames: number, cause: string): void {
+    let left = frames;
+    const off = landline.callAudio.onFrame(() => {
+      if (--left > 0) return;
+      off();
+      call.end({ disposition: 'screened', cause });
+    });
+    call.onEnded(off);
   }
 
   /** Plays the unknown-caller announcement toward the landline, then hangs up (the call's end releases the line). */

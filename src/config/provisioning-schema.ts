@@ -163,7 +163,7 @@ const callerList = (description: string): TArray<TString> =>
 
 export const CallScreeningSchema = Type.Object(
   {
-    blocked: Type.Optional(callerList('Callers refused without ringing (603 Decline; a landline call is not answered). A number matches with or without its country or trunk prefix.')),
+    blocked: Type.Optional(callerList('Callers refused without ringing (603 Decline; a landline call is answered and hung up on at once, so other phones on the line stop ringing). A number matches with or without its country or trunk prefix.')),
     allowed: Type.Optional(callerList('Known callers: they always ring (even when anonymous calls or unknown callers are refused), unless blocked.')),
     rejectAnonymous: Type.Optional(Type.Boolean({ description: 'Refuse calls that withhold their number (433 Anonymity Disallowed).', default: false })),
     unknownCallers: Type.Optional(oneOf(UNKNOWN_CALLER_ACTIONS,
