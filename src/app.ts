@@ -34,6 +34,8 @@ import { simAudioRoutes } from './web/routes/sim-audio.js';
 import type { AccountStatus } from './sip/ua/account-agent.js';
 import { Supervisor, type ChildSpec, type SupervisorStatus } from './supervisor/index.js';
 import { LoginLimiter } from './web/login-limiter.js';
+import { listProfiles } from '../board/profiles/profiles.js';
+import { boardRoutes, type BoardPortView } from './web/routes/board-api.js';
 import { configApiRoutes } from './web/routes/config-api.js';
 import { debugRoutes } from './web/routes/debug.js';
 import { diagnosticsRoutes } from './web/routes/diagnostics.js';
@@ -71,6 +73,8 @@ export interface ApplianceOptions {
   logRing?: LogRing;
   /** Opens the hardware board (--board gpio-slic / usb-modem, from its profile). */
   hardware?: HardwareOpener;
+  /** `--profile`: it wins over the hardware chosen on the page, which then cannot change it. */
+  commandLineProfile?: string;
 }
 
 export interface ApplianceStatus {
@@ -213,6 +217,13 @@ export class Appliance {
     await this.tree.stop();
   }
 
+  /** The board's ports, each with the fault its line reports. */
+  private boardPorts(): BoardPortView[] {
+    const { fxs, fxo } = this.lines.status();
+    const faults = new Map<number, string | null>([...fxs, ...fxo].map((l) => [l.port, l.fault]));
+    return (this.lines.board?.ports ?? []).map((p) => ({ port: p.port, kind: p.kind, fault: faults.get(p.port) ?? null }));
+  }
+
   private configChild(): ChildSpec {
     return {
       id: 'config',
@@ -258,6 +269,11 @@ export class Appliance {
               restart: (part) => this.restart(part),
             }),
             diagnosticsRoutes(() => this.lines.router?.diagnostics),
+            boardRoutes({
+              board: this.opts.board, store: () => this.store, commandLineProfile: this.opts.commandLineProfile,
+              profileInUse: () => this.lines.hardwareProfile, ports: () => this.boardPorts(), profiles: () => listProfiles(),
+              restart: () => this.restart('board'), log: ctx.log,
+            }),
             configApiRoutes({
               store: () => this.store,
               boardPorts: () => this.lines.board?.ports.map((p) => ({ port: p.port, kind: p.kind })) ?? [],

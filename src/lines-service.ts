@@ -30,8 +30,24 @@ import type { Clock } from './clock.js';
 import type { Logger } from './log.js';
 import { toError } from './errors.js';
 
-/** Opens the hardware board of a profile (main.ts); the sim board needs none. */
-export type HardwareOpener = (ctx: { clock: Clock; log: Logger }) => Promise<Board>;
+/** What the hardware opener is given at each start of the board part. */
+export interface HardwareContext {
+  readonly clock: Clock;
+  readonly log: Logger;
+  /** The hardware profile chosen on the page (the stored setting), read at this start; undefined when none. */
+  readonly profileId: () => string | undefined;
+}
+
+/** The profile a hardware board was opened with. */
+export interface HardwareProfileInUse {
+  readonly id: string;
+  readonly name: string;
+  /** Given with --profile (it wins over the stored choice). */
+  readonly fromCommandLine: boolean;
+}
+
+/** Opens the hardware board of a profile (main.ts: hardware-opener.ts); the sim board needs none. */
+export type HardwareOpener = (ctx: HardwareContext) => Promise<{ board: Board; profile: HardwareProfileInUse }>;
 
 export interface LinesRuntimeOptions {
   readonly board: BoardKind;
@@ -61,6 +77,8 @@ function buildInputs(store: ConfigStore): string {
 
 export class LinesRuntime {
   board: Board | undefined;
+  /** The profile the running hardware board was opened with (the last one while it restarts; undefined on the sim board). */
+  hardwareProfile: HardwareProfileInUse | undefined;
   router: CallRouter | undefined;
   private fxs: ReadonlyMap<number, FxsPort> = new Map();
   private fxo: ReadonlyMap<number, FxoPort> = new Map();
@@ -93,7 +111,7 @@ export class LinesRuntime {
       shutdownMs: 3000,
       start: (ctx) => {
         const store = this.requireStore();
-        if (this.opts.board !== 'sim') return this.startHardware(ctx);
+        if (this.opts.board !== 'sim') return this.startHardware(ctx, store);
         const profile = regionProfile(store.settings.region());
         const frameClock = new VirtualFrameClock(ctx.clock, { onError: (err) => ctx.log.error('audio frame failed', { err: toError(err).message }) });
         const board = new SimBoard({
@@ -185,12 +203,13 @@ export class LinesRuntime {
   }
 
   /** A hardware board: absent or failing hardware shows as a fault of its ports, never a failed start. */
-  private async startHardware(ctx: { clock: Clock; log: Logger }): Promise<{ stop: () => Promise<void> }> {
+  private async startHardware(ctx: { clock: Clock; log: Logger }, store: ConfigStore): Promise<{ stop: () => Promise<void> }> {
     const open = this.opts.hardware;
     if (open === undefined) throw new Error(`no hardware profile was given for the ${this.opts.board} board`);
-    const board = await open({ clock: ctx.clock, log: ctx.log });
+    const { board, profile } = await open({ clock: ctx.clock, log: ctx.log, profileId: () => store.settings.boardProfile() });
     this.board = board;
-    ctx.log.info('board ready', { board: board.name, ports: board.ports.map((p) => `${p.port}:${p.kind}`).join(' ') });
+    this.hardwareProfile = profile;
+    ctx.log.info('board ready', { board: board.name, profile: profile.id, ports: board.ports.map((p) => `${p.port}:${p.kind}`).join(' ') });
     return {
       stop: async () => {
         if (this.board === board) this.board = undefined;

@@ -14,11 +14,8 @@ import { ValidationError } from './errors.js';
 import { firstFreeSipPort } from './free-sip-port.js';
 import { createRootLogger, type RootLogger } from './log.js';
 import { LogRing, teeStream } from './log-ring.js';
-import { openHardwareBoard } from '../board/hardware-board.js';
-import { sysfsGpioBackend } from '../board/gpio/sysfs-gpio.js';
-import type { BoardProfile } from '../board/profiles/profile-types.js';
 import { loadBoardProfile } from '../board/profiles/profiles.js';
-import type { HardwareOpener } from './lines-service.js';
+import { hardwareOpener } from './hardware-opener.js';
 import { createSystemdNotifier } from './systemd/notify.js';
 import { startWatchdog } from './systemd/watchdog.js';
 import { VERSION } from './version.js';
@@ -63,10 +60,10 @@ async function main(argv: string[]): Promise<void> {
   }
   if (opts.help) return out(USAGE);
   if (opts.version) return out(VERSION);
-  let profile: BoardProfile | undefined;
   if (opts.board !== 'sim') {
+    // Refuse a bad --profile / --modem at once; which profile opens is decided at each board start (hardware-opener.ts).
     try {
-      profile = loadBoardProfile(opts.board, { ...(opts.profile !== undefined ? { profile: opts.profile } : {}), ...(opts.modem !== undefined ? { modem: opts.modem } : {}) });
+      loadBoardProfile(opts.board, { ...(opts.profile !== undefined ? { profile: opts.profile } : {}), ...(opts.modem !== undefined ? { modem: opts.modem } : {}) });
     } catch (err) {
       fail(`${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`, EXIT_USAGE);
     }
@@ -92,7 +89,8 @@ async function main(argv: string[]): Promise<void> {
       clock,
       log,
       logRing,
-      ...(profile !== undefined ? { hardware: hardwareOpener(profile, opts.gpioRoot) } : {}),
+      ...(opts.board !== 'sim' ? { hardware: hardwareOpener(opts.board, { profile: opts.profile, modem: opts.modem, gpioRoot: opts.gpioRoot }) } : {}),
+      ...(opts.profile !== undefined ? { commandLineProfile: opts.profile } : {}),
       faultInjection: opts.board === 'sim' || process.env.DIALTONE_FAULT_INJECTION === '1',
     });
   } catch (err) {
@@ -136,11 +134,3 @@ process.on('unhandledRejection', (reason) => {
 });
 
 await main(process.argv.slice(2));
-
-/** Opens the profile's hardware on the device: GPIO over sysfs (chips found under `gpioRoot`), ALSA, serial. */
-function hardwareOpener(profile: BoardProfile, gpioRoot: string | undefined): HardwareOpener {
-  return ({ clock, log }) => openHardwareBoard(profile, {
-    clock, log,
-    gpio: () => sysfsGpioBackend({ clock, log: log.child({ component: 'gpio' }), ...(gpioRoot !== undefined ? { sysRoot: gpioRoot } : {}) }),
-  });
-}

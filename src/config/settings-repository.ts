@@ -1,4 +1,8 @@
-/** Settings of the whole box: the region (country profile), how SIP over TLS checks servers, the RTP ports, call screening, star codes. */
+/**
+ * Settings of the whole box: the region (country profile), how SIP over TLS checks
+ * servers, the RTP ports, call screening, star codes, and the hardware profile chosen
+ * on the page (`boardProfile`: the box's own, not part of the provisioning document).
+ */
 import type { Statement } from 'better-sqlite3';
 import { ValidationError } from '../errors.js';
 import type { StoreContext } from './context.js';
@@ -17,13 +21,40 @@ export interface EffectiveRtpSettings {
 
 export const RTP_DEFAULTS: EffectiveRtpSettings = { portMin: 10000, portMax: 20000, jitterMinMs: 40, jitterMaxMs: 300 };
 
+/** A board profile id as the profile files name them (board/profiles/ID.json). */
+const PROFILE_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
+
 export class SettingsRepository {
   private readonly select: Statement<[string], { value: string }>;
   private readonly upsert: Statement<[string, string]>;
+  private readonly remove: Statement<[string]>;
 
   constructor(private readonly ctx: StoreContext) {
     this.select = ctx.db.prepare('SELECT value FROM settings WHERE key = ?');
     this.upsert = ctx.db.prepare('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)');
+    this.remove = ctx.db.prepare('DELETE FROM settings WHERE key = ?');
+  }
+
+  /** The hardware profile chosen on the page (undefined: none chosen, the board's default). Read at each start of the board. */
+  boardProfile(): string | undefined {
+    return this.select.get('boardProfile')?.value;
+  }
+
+  /**
+   * Stores the hardware profile to use (undefined: forget the choice). Only the id's
+   * form is checked here; whether the board has such a profile is the caller's check.
+   */
+  setBoardProfile(id: string | undefined): void {
+    if (id !== undefined && !PROFILE_ID.test(id)) {
+      throw new ValidationError('invalid board profile', { boardProfile: 'a profile id: lowercase letters, digits and dashes' });
+    }
+    this.ctx.writer.write((note) => {
+      const before = this.boardProfile();
+      if (before === id) return;
+      if (id === undefined) this.remove.run('boardProfile');
+      else this.upsert.run('boardProfile', id);
+      note({ section: 'settings', op: id === undefined ? 'delete' : before === undefined ? 'insert' : 'update', key: 'boardProfile' });
+    });
   }
 
   /** The region in use: the one set, or DEFAULT_REGION. */

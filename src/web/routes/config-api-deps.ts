@@ -28,7 +28,7 @@ export interface ConfigApiDeps {
 }
 
 /** The store, or 503 `unavailable` while the config part restarts. */
-export function requireStore(deps: ConfigApiDeps): ConfigStore {
+export function requireStore(deps: Pick<ConfigApiDeps, 'store'>): ConfigStore {
   const store = deps.store();
   if (store === undefined) {
     throw new HttpError(503, 'unavailable', 'the configuration is restarting; try again in a moment', undefined, { 'Retry-After': '2' });

@@ -1,10 +1,12 @@
-// Settings: region, call screening, star codes, network (read only), admin password,
-// and backup / restore / factory reset (js/config-maintenance.js).
+// Settings: region, call screening, star codes, network (read only), the line hardware
+// (js/config-hardware.js), admin password, and backup / restore / factory reset
+// (js/config-maintenance.js).
 import { h, replace } from '../dom.js';
 import { field, busy, valueOf, showErrors } from '../forms.js';
 import { ApiError } from '../api.js';
 import { loadSchema, sfield, helpFor, compact, loadError, choicesFor } from '../config-common.js';
 import { backupSection, restoreSection, resetSection } from '../config-maintenance.js';
+import { hardwareSection } from '../config-hardware.js';
 
 export const title = 'Settings';
 
@@ -19,7 +21,7 @@ export function mount(root, ctx) {
   const sections = {
     region: h('div'), screening: h('div'), star: h('div'), network: h('div'),
   };
-  const toc = [['set-region', 'Region'], ['set-screening', 'Call screening'], ['set-star', 'Star codes'], ['set-network', 'Network'],
+  const toc = [['set-region', 'Region'], ['set-screening', 'Call screening'], ['set-star', 'Star codes'], ['set-network', 'Network'], ['set-hardware', 'Hardware'],
     ['set-password', 'Admin password'], ['set-backup', 'Backup'], ['set-restore', 'Restore'], ['set-reset', 'Factory reset']];
   root.append(
     h('nav', { class: 'settings-toc', 'aria-label': 'Settings sections' }, h('ul', {}, toc.map(([id, label]) => h('li', {}, h('a', { href: `#/settings`, 'data-target': id, onclick: (e) => { e.preventDefault(); const t = document.getElementById(id); t?.scrollIntoView(); t?.querySelector('h2')?.focus(); } }, label))))),
@@ -27,6 +29,7 @@ export function mount(root, ctx) {
     section('set-screening', 'Call screening', sections.screening),
     section('set-star', 'Star codes', sections.star),
     section('set-network', 'Network', sections.network),
+    section('set-hardware', 'Hardware', hardwareSection(ctx)),
     section('set-password', 'Admin password', passwordForm(ctx)),
     section('set-backup', 'Backup', backupSection(ctx)),
     section('set-restore', 'Restore', restoreSection(ctx)),
