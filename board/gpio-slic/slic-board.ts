@@ -27,6 +27,7 @@ import type { AudioPort } from '../../audio/port/audio-port.js';
 import type { Clock } from '../../src/clock.js';
 import type { Logger } from '../../src/log.js';
 import { BoardError, portOf, type Board, type BoardEvent, type BoardPort } from '../board.js';
+import { BoardListeners } from '../board-listeners.js';
 import type { GpioBackend } from '../gpio/gpio.js';
 import type { SlicPortSpec } from '../profiles/profile-types.js';
 import { message, SlicPort, type SlicPortState } from './slic-port.js';
@@ -53,12 +54,11 @@ export class SlicBoard implements Board {
   private readonly defaultHz: number;
   private readonly slics = new Map<number, SlicPort>();
   private readonly audioPorts = new Map<number, AudioPort>();
-  private listeners: ((event: BoardEvent) => void)[] = [];
+  private readonly listeners: BoardListeners;
   private closed = false;
-  /** Exceptions thrown by event listeners (logged and swallowed). */
-  listenerErrors = 0;
 
   constructor(opts: SlicBoardOptions) {
+    this.listeners = new BoardListeners((err, event) => this.log.error('board event listener threw', { event, err: message(err) }));
     this.log = opts.log.child({ board: 'gpio-slic' });
     this.defaultHz = checkHz(opts.ringFrequencyHz ?? 20);
     this.ports = describePorts(opts.ports);
@@ -90,11 +90,7 @@ export class SlicBoard implements Board {
   }
 
   onEvent(listener: (event: BoardEvent) => void): () => void {
-    const entry = (e: BoardEvent): void => listener(e);
-    this.listeners = [...this.listeners, entry];
-    return () => {
-      this.listeners = this.listeners.filter((l) => l !== entry);
-    };
+    return this.listeners.add(listener);
   }
 
   isOffHook(port: number): boolean {
@@ -136,7 +132,7 @@ export class SlicBoard implements Board {
   releaseOnCrash(): void {
     if (this.closed) return;
     this.closed = true;
-    this.listeners = [];
+    this.listeners.clear();
     for (const slic of this.slics.values()) {
       try {
         slic.release();
@@ -161,16 +157,13 @@ export class SlicBoard implements Board {
     return s;
   }
 
+  /** Exceptions thrown by event listeners (logged and swallowed). */
+  get listenerErrors(): number {
+    return this.listeners.errors;
+  }
+
   private emit(event: BoardEvent): void {
-    if (this.closed) return;
-    for (const l of this.listeners) {
-      try {
-        l(event);
-      } catch (err) {
-        this.listenerErrors++;
-        this.log.error('board event listener threw', { event, err: message(err) });
-      }
-    }
+    if (!this.closed) this.listeners.emit(event);
   }
 }
 

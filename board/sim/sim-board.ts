@@ -24,6 +24,7 @@ import { ClockedAudioPort } from '../../audio/port/clocked-audio-port.js';
 import type { FrameClock } from '../../audio/port/frame-clock.js';
 import type { TonePlan } from '../../audio/tones/index.js';
 import { portOf, type Board, type BoardEvent, type BoardPort } from '../board.js';
+import { BoardListeners } from '../board-listeners.js';
 import type { LandlineState, PhoneState, SimCallerIdStandard } from './types.js';
 import { VirtualLandline } from './virtual-landline.js';
 import { VirtualPhone } from './virtual-phone.js';
@@ -56,11 +57,8 @@ export class SimBoard implements Board {
   private readonly phones = new Map<number, VirtualPhone>();
   private readonly landlines = new Map<number, VirtualLandline>();
   private readonly audioPorts = new Map<number, ClockedAudioPort>();
-  private listeners: ((event: BoardEvent) => void)[] = [];
-  private readonly onListenerError: ((err: unknown) => void) | undefined;
+  private readonly listeners: BoardListeners;
   private closed = false;
-  /** Exceptions thrown by event listeners (and swallowed). */
-  listenerErrors = 0;
 
   constructor(opts: SimBoardOptions) {
     const fxs = opts.fxs ?? 2;
@@ -69,7 +67,7 @@ export class SimBoard implements Board {
       if (!Number.isInteger(n) || n < 0) throw new RangeError(`${what} must be a whole number ≥ 0, got ${n}`);
     }
     this.clock = opts.clock;
-    this.onListenerError = opts.onListenerError;
+    this.listeners = new BoardListeners((err) => opts.onListenerError?.(err));
     const standard = opts.callerIdStandard ?? 'bell202';
     const ports: BoardPort[] = [];
     for (let port = 1; port <= fxs; port++) {
@@ -115,11 +113,7 @@ export class SimBoard implements Board {
   }
 
   onEvent(listener: (event: BoardEvent) => void): () => void {
-    const entry = (e: BoardEvent): void => listener(e);
-    this.listeners = [...this.listeners, entry];
-    return () => {
-      this.listeners = this.listeners.filter((l) => l !== entry);
-    };
+    return this.listeners.add(listener);
   }
 
   isOffHook(port: number): boolean {
@@ -144,7 +138,7 @@ export class SimBoard implements Board {
   close(): Promise<void> {
     if (!this.closed) {
       this.closed = true;
-      this.listeners = [];
+      this.listeners.clear();
       for (const p of this.phones.values()) p.close();
       for (const l of this.landlines.values()) l.close();
       for (const a of this.audioPorts.values()) a.close();
@@ -175,15 +169,12 @@ export class SimBoard implements Board {
     return { fxs: [...this.phones.values()].map((p) => p.state()), fxo: [...this.landlines.values()].map((l) => l.state()) };
   }
 
+  /** Exceptions thrown by event listeners (and swallowed). */
+  get listenerErrors(): number {
+    return this.listeners.errors;
+  }
+
   private emit(event: BoardEvent): void {
-    if (this.closed) return;
-    for (const l of this.listeners) {
-      try {
-        l(event);
-      } catch (err) {
-        this.listenerErrors++;
-        this.onListenerError?.(err);
-      }
-    }
+    if (!this.closed) this.listeners.emit(event);
   }
 }

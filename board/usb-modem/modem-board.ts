@@ -31,6 +31,7 @@ import type { Logger } from '../../src/log.js';
 import type { Clock, Timer } from '../../src/clock.js';
 import type { AudioPort } from '../../audio/port/audio-port.js';
 import { portOf, type Board, type BoardEvent, type BoardPort } from '../board.js';
+import { BoardListeners } from '../board-listeners.js';
 import type { ModemPortSpec } from '../profiles/profile-types.js';
 import { ModemAudioPort } from './modem-audio-port.js';
 import { ModemInput } from './modem-input.js';
@@ -64,7 +65,7 @@ export class ModemBoard implements Board {
   private readonly opts: ModemBoardOptions;
   private readonly audioPort: ModemAudioPort;
   private readonly input = new ModemInput();
-  private listeners: ((e: BoardEvent) => void)[] = [];
+  private readonly listeners = new BoardListeners((err) => this.listenerError(err));
   private session: SessionState;
   private transport: ModemTransport | undefined;
   private sessionTimer: Timer | undefined;
@@ -116,11 +117,7 @@ export class ModemBoard implements Board {
   }
 
   onEvent(listener: (event: BoardEvent) => void): () => void {
-    const entry = (e: BoardEvent): void => listener(e);
-    this.listeners = [...this.listeners, entry];
-    return () => {
-      this.listeners = this.listeners.filter((l) => l !== entry);
-    };
+    return this.listeners.add(listener);
   }
 
   isOffHook(port: number): boolean {
@@ -160,7 +157,7 @@ export class ModemBoard implements Board {
     if (this.closed) return;
     const wasOffHook = this.session.offHook || this.session.stream !== 'none';
     this.closed = true;
-    this.listeners = [];
+    this.listeners.clear();
     for (const t of [this.sessionTimer, this.reopenTimer, this.ringTimer]) if (t !== undefined) this.clock.cancelTimer(t);
     this.audioPort.close();
     const t = this.transport;
@@ -342,14 +339,7 @@ export class ModemBoard implements Board {
   }
 
   private emit(event: BoardEvent): void {
-    if (this.closed) return;
-    for (const l of this.listeners) {
-      try {
-        l(event);
-      } catch (err) {
-        this.listenerError(err);
-      }
-    }
+    if (!this.closed) this.listeners.emit(event);
   }
 
   private listenerError(err: unknown): void {

@@ -248,20 +248,7 @@ describe('FxoPort', () => {
 
   it('follows board-wide device loss and restoration', () => {
     const inject: ((e: BoardEvent) => void)[] = [];
-    const wrap = (board: Board): Board => ({
-      name: board.name,
-      ports: board.ports,
-      audio: (p) => board.audio(p),
-      onEvent(listener) {
-        inject.push(listener);
-        return board.onEvent(listener);
-      },
-      isOffHook: (p) => board.isOffHook(p),
-      setRinging: (p, on, hz) => board.setRinging(p, on, hz),
-      setPolarity: (p, r) => board.setPolarity(p, r),
-      setSeized: (p, s) => board.setSeized(p, s),
-      close: () => board.close(),
-    });
+    const wrap = (board: Board): Board => tapped(board, inject);
     const t = answeredCall({ wrap });
     const send = (e: BoardEvent): void => inject.forEach((l) => l(e));
     send({ type: 'device-lost', reason: 'unplugged', atMs: t.h.clock.now() });
@@ -278,20 +265,7 @@ describe('FxoPort', () => {
 
   it('takes caller ID a board decoded itself (a voice modem) as the call\'s caller ID', () => {
     const inject: ((e: BoardEvent) => void)[] = [];
-    const wrap = (board: Board): Board => ({
-      name: board.name,
-      ports: board.ports,
-      audio: (p) => board.audio(p),
-      onEvent(listener) {
-        inject.push(listener);
-        return board.onEvent(listener);
-      },
-      isOffHook: (p) => board.isOffHook(p),
-      setRinging: (p, on, hz) => board.setRinging(p, on, hz),
-      setPolarity: (p, r) => board.setPolarity(p, r),
-      setSeized: (p, s) => board.setSeized(p, s),
-      close: () => board.close(),
-    });
+    const wrap = (board: Board): Board => tapped(board, inject);
     const t = setup({ wrap });
     t.landline.ring({});
     t.h.run(2500);
@@ -302,3 +276,20 @@ describe('FxoPort', () => {
   });
 });
 
+/** The board as it is, with its listeners also kept in `inject` (to hand the port events the sim board does not make). */
+function tapped(board: Board, inject: ((e: BoardEvent) => void)[]): Board {
+  return {
+    name: board.name,
+    ports: board.ports,
+    audio: (p) => board.audio(p),
+    onEvent(listener) {
+      inject.push(listener);
+      return board.onEvent(listener);
+    },
+    isOffHook: (p) => board.isOffHook(p),
+    setRinging: (p, on, hz) => board.setRinging(p, on, hz),
+    setPolarity: (p, r) => board.setPolarity(p, r),
+    setSeized: (p, s) => board.setSeized(p, s),
+    close: () => board.close(),
+  };
+}
