@@ -169,7 +169,7 @@ test('unplug: device-lost; re-plug: re-initialised, then device-restored', { ski
   const r = await rig('cx93001');
   try {
     await r.sim.unplug();
-    await until('device-lost', () => of(r.events, 'device-lost').length === 1);
+    await until('device-lost', () => of(r.events, 'device-lost').length === 1, 5000);
     assert.equal(of(r.events, 'device-lost')[0]?.port, 1);
     r.board.setSeized(1, true); // ignored while lost
     const before = r.sim.commands.length;

@@ -203,6 +203,24 @@ export class ModemBoard implements Board {
     });
     this.log.info('modem opened', { path });
     this.feed({ type: 'start', atMs: this.clock.now() });
+    this.watchPresence(transport);
+  }
+
+  /**
+   * The serial port does not always report a vanished device until it is written to;
+   * an unplugged USB modem's device node goes away at once, so look for it every second.
+   */
+  private watchPresence(transport: ModemTransport): void {
+    const check = (): void => {
+      if (this.closed || this.transport !== transport) return;
+      const present = (this.opts.findDevice ?? (() => findModemDevice(this.opts.port.modem)))() !== undefined;
+      if (!present) {
+        this.feed({ type: 'transport-lost', reason: 'the modem\'s device is gone (unplugged?)', atMs: this.clock.now() });
+        return;
+      }
+      this.clock.setTimer(this.opts.reopenMs ?? 1000, check);
+    };
+    this.clock.setTimer(this.opts.reopenMs ?? 1000, check);
   }
 
   private scheduleReopen(): void {
