@@ -186,6 +186,15 @@ test('port 2\'s sound card unplugged: port 2 shows a hardware fault, port 1 stil
   assert.match(r.fxs.get(2)?.status().fault ?? '', /^hardware fault: /, 'still faulted while unplugged');
   hangUp(r, 1);
 
+  // A landline call meanwhile rings phone 1 only: a port that cannot hear its phone is not rung.
+  r.landline().ring(ALICE);
+  assert.ok(r.runUntil(() => r.phone(1).ringing(), 15_000), 'phone 1 rings for the landline');
+  r.run(3000);
+  assert.equal(r.phone(2).ringing(), false, 'phone 2, whose card is away, does not ring');
+  assert.equal(r.fxs.get(2)?.status().ringing, false);
+  r.landline().hangup();
+  assert.ok(r.runUntil(() => !r.phone(1).ringing() && r.router.active().length === 0, 15_000), 'the caller gave up');
+
   card2.plug();
   assert.ok(r.runUntil(() => r.fxs.get(2)?.status().fault === null, 20_000), `the fault clears once the card reopens: ${r.fxs.get(2)?.status().fault}`);
   assert.equal(card2.opens, 2, 'a fresh card was opened');

@@ -333,6 +333,19 @@ test('device lost ends the call (hung-up); restored with the phone off hook give
   assert.equal(r.phone.state().hearing, 'dial');
 });
 
+test('device lost while ringing: the ringer stops and the port is idle with its fault', () => {
+  const r = setup();
+  r.port.command({ type: 'ring' });
+  r.h.run(500);
+  assert.equal(r.port.status().ringing, true);
+  r.tap.inject({ type: 'device-lost', reason: 'sound card unplugged', atMs: r.h.clock.now() });
+  r.h.run(100);
+  assert.deepEqual({ phase: r.port.status().phase, ringing: r.port.status().ringing, fault: r.port.status().fault },
+    { phase: 'idle', ringing: false, fault: 'hardware fault: sound card unplugged' });
+  r.h.run(6000);
+  assert.equal(r.phone.state().ringing, false, 'no ring burst after the loss');
+});
+
 test('a throwing event listener is logged and the port keeps going', () => {
   const r = setup();
   r.port.on('event', () => {

@@ -160,7 +160,8 @@ export class FxsPort extends EventEmitter<{ event: [FxsLineEvent]; status: [FxsP
         this.deviceLost = true;
         this.fault = `hardware fault: ${e.reason}`;
         this.resetHook(false, e.atMs);
-        this.feed([{ type: 'on-hook', atMs: e.atMs }]);
+        // A ringing phone that can no longer be heard answering must not ring on unanswerable.
+        this.feed([{ type: 'on-hook', atMs: e.atMs }, { type: 'stop-ring', atMs: e.atMs }]);
         return;
       case 'device-restored': {
         if (e.port !== undefined && e.port !== this.port) return;
