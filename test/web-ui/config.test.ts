@@ -10,11 +10,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { PHONE, browserSkip, launchBrowser, loginInBrowser, type RunningBrowser } from './support/browser.js';
-import { ADMIN_PASSWORD, startBox, type Box } from './support/phones.js';
-import { ApiClient, startAppliance, type RunningAppliance } from './support/appliance-process.js';
-import { kamailioAvailable, startKamailio } from './support/kamailio.js';
-import { waitFor } from './support/wait-for.js';
+import { PHONE, browserSkip, launchBrowser, loginInBrowser, type RunningBrowser } from '../support/browser.js';
+import { ADMIN_PASSWORD, startBox, type Box } from '../support/phones.js';
+import { ApiClient, startAppliance, type RunningAppliance } from '../support/appliance-process.js';
+import { kamailioAvailable, startKamailio } from '../support/kamailio.js';
+import { waitFor } from '../support/wait-for.js';
 
 const skip = browserSkip();
 

@@ -7,10 +7,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { browserSkip, launchBrowser, loginInBrowser } from './support/browser.js';
-import { kamailioAvailable, startKamailio } from './support/kamailio.js';
-import { ADMIN_PASSWORD, noiseWav, startBox } from './support/phones.js';
-import { waitFor } from './support/wait-for.js';
+import { browserSkip, launchBrowser, loginInBrowser } from '../support/browser.js';
+import { kamailioAvailable, startKamailio } from '../support/kamailio.js';
+import { ADMIN_PASSWORD, noiseWav, startBox } from '../support/phones.js';
+import { waitFor } from '../support/wait-for.js';
 
 const skip = browserSkip() || (kamailioAvailable() ? false : 'Kamailio is not installed');
 const NUMBER = '5551001';

@@ -7,10 +7,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { ApiClient } from './support/appliance-process.js';
-import { browserSkip, launchBrowser, loginInBrowser, type RunningBrowser } from './support/browser.js';
-import { ADMIN_PASSWORD, startBox, type Box } from './support/phones.js';
-import { waitFor } from './support/wait-for.js';
+import { ApiClient } from '../support/appliance-process.js';
+import { browserSkip, launchBrowser, loginInBrowser, type RunningBrowser } from '../support/browser.js';
+import { ADMIN_PASSWORD, startBox, type Box } from '../support/phones.js';
+import { waitFor } from '../support/wait-for.js';
 
 const skip = browserSkip();
 let browser: RunningBrowser;

@@ -7,9 +7,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { browserSkip, launchBrowser, loginInBrowser, type RunningBrowser } from './support/browser.js';
-import { ADMIN_PASSWORD, startBox, type Box } from './support/phones.js';
-import { waitFor } from './support/wait-for.js';
+import { browserSkip, launchBrowser, loginInBrowser, type RunningBrowser } from '../support/browser.js';
+import { ADMIN_PASSWORD, startBox, type Box } from '../support/phones.js';
+import { waitFor } from '../support/wait-for.js';
 
 const skip = browserSkip();
 const LINES = [

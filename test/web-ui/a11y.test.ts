@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
-import { browserSkip, launchBrowser, loginInBrowser, type RunningBrowser } from './support/browser.js';
-import { ADMIN_PASSWORD, startBox, type Box } from './support/phones.js';
+import { browserSkip, launchBrowser, loginInBrowser, type RunningBrowser } from '../support/browser.js';
+import { ADMIN_PASSWORD, startBox, type Box } from '../support/phones.js';
 
 const skip = browserSkip();
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');

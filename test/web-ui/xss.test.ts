@@ -5,8 +5,8 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { browserSkip, launchBrowser, loginInBrowser, type RunningBrowser } from './support/browser.js';
-import { ADMIN_PASSWORD, startBox, type Box } from './support/phones.js';
+import { browserSkip, launchBrowser, loginInBrowser, type RunningBrowser } from '../support/browser.js';
+import { ADMIN_PASSWORD, startBox, type Box } from '../support/phones.js';
 
 const skip = browserSkip();
 const IMG = '<img src=x onerror="window.__xss=(window.__xss||0)+1">';
