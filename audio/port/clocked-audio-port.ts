@@ -26,6 +26,7 @@
 import { FRAME_SAMPLES, SAMPLE_RATE } from '../pcm.js';
 import type { AudioPort } from './audio-port.js';
 import type { FrameClock } from './frame-clock.js';
+import { PortFrames } from './port-frames.js';
 
 export interface ClockedAudioPortOptions {
   readonly clock: FrameClock;
@@ -65,19 +66,16 @@ export class ClockedAudioPort implements AudioPort {
   private readonly source: (() => Int16Array) | undefined;
   private readonly sink: ((frame: Int16Array) => void) | undefined;
   private readonly onError: ((err: unknown) => void) | undefined;
-  private listeners: ((captured: Int16Array) => void)[] = [];
-  private readonly queue: Int16Array[] = [];
+  private readonly frames: PortFrames;
   private unsubscribe: (() => void) | undefined;
   private lastPlayedQueued = false;
-  private counts = { ticks: 0, captured: 0, played: 0, silentTicks: 0, underruns: 0, dropped: 0, errors: 0 };
+  private counts = { ticks: 0, captured: 0, played: 0, silentTicks: 0, underruns: 0, errors: 0 };
 
   constructor(opts: ClockedAudioPortOptions) {
     this.sampleRate = opts.sampleRate ?? SAMPLE_RATE;
     this.frameSamples = opts.frameSamples ?? FRAME_SAMPLES;
     this.maxQueuedFrames = opts.maxQueuedFrames ?? 10;
-    if (!Number.isInteger(this.maxQueuedFrames) || this.maxQueuedFrames < 1) {
-      throw new RangeError(`maxQueuedFrames must be a positive integer, got ${this.maxQueuedFrames}`);
-    }
+    this.frames = new PortFrames(this.frameSamples, this.maxQueuedFrames);
     this.source = opts.source;
     this.sink = opts.sink;
     this.onError = opts.onError;
@@ -85,7 +83,7 @@ export class ClockedAudioPort implements AudioPort {
   }
 
   get queuedFrames(): number {
-    return this.queue.length;
+    return this.frames.queued;
   }
 
   get closed(): boolean {
@@ -94,34 +92,21 @@ export class ClockedAudioPort implements AudioPort {
 
   onFrame(listener: (captured: Int16Array) => void): () => void {
     if (this.closed) return () => {};
-    const entry = (frame: Int16Array): void => listener(frame);
-    this.listeners = [...this.listeners, entry];
-    return () => {
-      this.listeners = this.listeners.filter((l) => l !== entry);
-    };
+    return this.frames.onFrame(listener);
   }
 
   write(frame: Int16Array): void {
-    if (this.closed) return;
-    if (frame.length !== this.frameSamples) {
-      throw new RangeError(`a frame has ${this.frameSamples} samples, got ${frame.length}`);
-    }
-    if (this.queue.length >= this.maxQueuedFrames) {
-      this.queue.shift();
-      this.counts.dropped++;
-    }
-    this.queue.push(frame.slice());
+    if (!this.closed) this.frames.write(frame);
   }
 
   close(): void {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
-    this.listeners = [];
-    this.queue.length = 0;
+    this.frames.clear();
   }
 
   stats(): AudioPortStats {
-    return { ...this.counts, queuedFrames: this.queue.length };
+    return { ...this.counts, dropped: this.frames.dropped, queuedFrames: this.frames.queued };
   }
 
   private tick(): void {
@@ -131,7 +116,7 @@ export class ClockedAudioPort implements AudioPort {
   }
 
   private play(): void {
-    const queued = this.queue.shift();
+    const queued = this.frames.next();
     if (queued !== undefined) {
       this.counts.played++;
       this.lastPlayedQueued = true;
@@ -150,10 +135,7 @@ export class ClockedAudioPort implements AudioPort {
       this.guard(() => frame.set(this.fit(source())), undefined);
     }
     this.counts.captured++;
-    // Each listener owns its frame (a copy for all but the last), so none can change another's.
-    const listeners = this.listeners;
-    const last = listeners.length - 1;
-    listeners.forEach((listener, i) => this.guard(listener, i === last ? frame : frame.slice()));
+    this.frames.deliver(frame, (call) => this.guard(call, undefined));
   }
 
   /** The first frameSamples of `frame`, padded with silence if it is short. */

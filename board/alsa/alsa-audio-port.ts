@@ -28,6 +28,7 @@ import type { Logger } from '../../src/log.js';
 import type { AudioDeviceSpec } from '../profiles/profile-types.js';
 import { PlaybackDrift, Varispeed, type PlaybackDriftStats } from './playback-drift.js';
 import { createRateConverter, type RateConverter } from './resampler.js';
+import { PortFrames } from '../../audio/port/port-frames.js';
 
 /** What the port needs of an AlsaPcm (AlsaPcm itself satisfies it; tests pass fakes). */
 export interface PcmStream extends Pick<EventEmitter<AlsaPcmEvents>, 'on' | 'off'> {
@@ -105,15 +106,13 @@ export class AlsaAudioPort implements AudioPort {
   readonly nativeRate: number;
   private readonly log: Logger;
   private readonly onLost: (reason: string) => void;
-  private readonly maxQueuedFrames: number;
   private capture: PcmStream | undefined;
   private playback: PcmStream | undefined;
   private readonly down: RateConverter;
   private readonly up: RateConverter;
   private readonly varispeed = new Varispeed();
   private readonly drift: PlaybackDrift;
-  private listeners: ((captured: Int16Array) => void)[] = [];
-  private readonly queue: Int16Array[] = [];
+  private readonly frames: PortFrames;
   /** 8 kHz samples captured and not yet a whole frame. */
   private pending = new Int16Array(0);
   private closing = false;
@@ -122,7 +121,7 @@ export class AlsaAudioPort implements AudioPort {
   private lastXrunLogTick = -XRUN_LOG_TICKS;
   /** The streams' counters at close, for stats() afterwards. */
   private lastStats: { capture?: AlsaPcmStats; playback?: AlsaPcmStats } = {};
-  private counts = { captured: 0, played: 0, silentTicks: 0, dropped: 0, listenerErrors: 0, captureXruns: 0, playbackXruns: 0, writeShortfall: 0 };
+  private counts = { captured: 0, played: 0, silentTicks: 0, listenerErrors: 0, captureXruns: 0, playbackXruns: 0, writeShortfall: 0 };
 
   /** Opens the device both ways; throws (an AlsaError) when ALSA refuses, with nothing left open. */
   constructor(opts: AlsaAudioPortOptions) {
@@ -131,8 +130,7 @@ export class AlsaAudioPort implements AudioPort {
     this.log = opts.log.child({ audio: this.device });
     this.onLost = opts.onLost;
     const t = opts.tuning ?? {};
-    this.maxQueuedFrames = t.maxQueuedFrames ?? 10;
-    if (!Number.isInteger(this.maxQueuedFrames) || this.maxQueuedFrames < 1) throw new RangeError(`maxQueuedFrames must be a positive integer`);
+    this.frames = new PortFrames(FRAME_SAMPLES, t.maxQueuedFrames ?? 10);
     const open = opts.open ?? { capture: (o: AlsaPcmOptions) => AlsaPcm.openCapture(o), playback: (o: AlsaPcmOptions) => AlsaPcm.openPlayback(o) };
     const base = { device: this.device, rate, channels: 1 as const, periods: t.periods ?? 4, ...(t.pace === undefined ? {} : { pace: t.pace }) };
     const capture = open.capture({ ...base, periodFrames: Math.round((rate * (t.capturePeriodMs ?? 20)) / 1000), queuePeriods: 8 });
@@ -170,7 +168,7 @@ export class AlsaAudioPort implements AudioPort {
   }
 
   get queuedFrames(): number {
-    return this.queue.length;
+    return this.frames.queued;
   }
 
   /** True once closed or lost. */
@@ -180,21 +178,11 @@ export class AlsaAudioPort implements AudioPort {
 
   onFrame(listener: (captured: Int16Array) => void): () => void {
     if (this.closed) return () => {};
-    const entry = (frame: Int16Array): void => listener(frame);
-    this.listeners = [...this.listeners, entry];
-    return () => {
-      this.listeners = this.listeners.filter((l) => l !== entry);
-    };
+    return this.frames.onFrame(listener);
   }
 
   write(frame: Int16Array): void {
-    if (this.closed) return;
-    if (frame.length !== FRAME_SAMPLES) throw new RangeError(`a frame has ${FRAME_SAMPLES} samples, got ${frame.length}`);
-    if (this.queue.length >= this.maxQueuedFrames) {
-      this.queue.shift();
-      this.counts.dropped++;
-    }
-    this.queue.push(frame.slice());
+    if (!this.closed) this.frames.write(frame);
   }
 
   close(): void {
@@ -214,8 +202,8 @@ export class AlsaAudioPort implements AudioPort {
       captured: this.counts.captured,
       played: this.counts.played,
       silentTicks: this.counts.silentTicks,
-      dropped: this.counts.dropped,
-      queuedFrames: this.queue.length,
+      dropped: this.frames.dropped,
+      queuedFrames: this.frames.queued,
       playback: { ...d, fillMs: ms(d.fillFrames), smoothedFillMs: ms(d.smoothedFillFrames) },
       xruns: { capture: this.counts.captureXruns, playback: this.counts.playbackXruns },
       deviceUnderruns: pb?.underruns ?? 0,
@@ -249,11 +237,9 @@ export class AlsaAudioPort implements AudioPort {
     this.play();
     if (this.closed) return;
     this.counts.captured++;
-    const listeners = this.listeners;
-    const last = listeners.length - 1;
-    listeners.forEach((listener, i) => {
+    this.frames.deliver(frame, (call) => {
       try {
-        listener(i === last ? frame : frame.slice());
+        call();
       } catch (err) {
         this.counts.listenerErrors++;
         this.log.error('audio frame listener failed', { err: err instanceof Error ? err.message : String(err) });
@@ -264,7 +250,7 @@ export class AlsaAudioPort implements AudioPort {
   private play(): void {
     const pb = this.playback;
     if (pb === undefined) return;
-    const queued = this.queue.shift();
+    const queued = this.frames.next();
     if (queued !== undefined) this.counts.played++;
     else this.counts.silentTicks++;
     const block = this.up.process(queued ?? new Int16Array(FRAME_SAMPLES));
@@ -311,8 +297,7 @@ export class AlsaAudioPort implements AudioPort {
     const { capture, playback } = this;
     this.capture = undefined;
     this.playback = undefined;
-    this.listeners = [];
-    this.queue.length = 0;
+    this.frames.clear();
     for (const s of [capture, playback]) {
       if (s === undefined) continue;
       const last = s.stats();
