@@ -58,6 +58,8 @@ for (const [phone, scheme] of [[false, 'light'], [true, 'light'], [false, 'dark'
     const page = await context.newPage();
     try {
       await page.goto(box.app.url);
+      // The shell asks the box whether to show setup or login first: check the login screen once it is there.
+      await page.getByRole('heading', { level: 1, name: 'Log in' }).waitFor();
       const login = await violations(page);
       await loginInBrowser(page, ADMIN_PASSWORD);
       const found: string[] = login.map((v) => `login: ${v.id} (${v.impact}) ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
