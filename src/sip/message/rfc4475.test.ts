@@ -240,7 +240,7 @@ const EXPECT: [name: string, want: 'parse' | number | 'drop' | 'accept', why: st
   ['mismatch01', 400, '§3.1.2.16 CSeq method mismatch: 400'],
   ['mismatch02', 400, '§3.1.2.17 unknown method + mismatch: 400'],
   ['bigcode', 'parse', '§3.1.2.18 status 4294967301: drop'],
-  ['badbranch', 'accept', 'branch = bare magic cookie: parses'],
+  ['badbranch', 'accept', '§3.2.1 bare magic cookie: parses; matched the RFC 2543 way'],
   ['insuf', 400, 'missing mandatory headers: 400'],
   ['unkscm', 416, 'unknown R-URI scheme: 416'],
   ['novelsc', 416, 'soap.beep R-URI: 416'],

@@ -70,6 +70,19 @@ test('RFC 2543 request (no magic cookie) matched by Request-URI, tags, Call-ID, 
   assert.equal(h.servers[0]?.state, 'confirmed');
 });
 
+test('a bare magic cookie branch (RFC 4475 badbranch) falls back to RFC 2543 matching', () => {
+  // RFC 4475 §3.2.1: "z9hG4bK" with no identifier after it. Matched by the branch alone,
+  // two unrelated requests from one phone would be taken for one transaction.
+  const h = harness();
+  const first = request('INVITE', { branch: 'z9hG4bK', callId: 'bare-1' });
+  h.onNewRequest = (r, tx) => tx.respond(responseTo(r, 486, { toTag: 'srv' }));
+  h.layer.receive(first, 'phone', false);
+  h.layer.receive({ ...first }, 'phone', false); // a retransmission is still absorbed
+  h.layer.receive({ ...first, callId: 'bare-2' }, 'phone', false);
+  assert.deepEqual(h.reports.filter((r) => r.what === 'newRequest').length, 2);
+  assert.deepEqual(h.sent.map((s) => s.message.status), [486, 486, 486]);
+});
+
 test('sendRequest refuses ACK and branches without the magic cookie', () => {
   const h = harness();
   assert.throws(() => h.layer.sendRequest(request('ACK'), 'proxy', h.clientTU), ValidationError);

@@ -245,8 +245,14 @@ export class TransactionLayer<M, D> {
     return tx !== undefined && tx.responseToTag === this.a.toTag(ack) ? tx : undefined;
   }
 
+  /**
+   * A branch that starts with the cookie and carries an identifier after it. A bare
+   * cookie (RFC 4475 §3.2.1 badbranch) identifies nothing, so such a request is matched
+   * the RFC 2543 way, as that section allows.
+   */
   private isRfc3261(m: M): boolean {
-    return this.a.topViaBranch(m)?.startsWith(MAGIC_COOKIE) ?? false;
+    const branch = this.a.topViaBranch(m);
+    return branch !== undefined && branch.length > MAGIC_COOKIE.length && branch.startsWith(MAGIC_COOKIE);
   }
 
   private serverKey(request: M, method: string): string {
