@@ -5,11 +5,14 @@
  * loads (its file removed, or of another board) falls back to the default with a
  * warning: a stale choice never stops the box. `--modem` applies to whichever profile.
  */
+import type { AudioPort } from '../audio/port/audio-port.js';
 import { openHardwareBoard } from '../board/hardware-board.js';
+import type { GpioBackend } from '../board/gpio/gpio.js';
 import { sysfsGpioBackend } from '../board/gpio/sysfs-gpio.js';
-import type { BoardProfile } from '../board/profiles/profile-types.js';
+import type { AudioDeviceSpec, BoardProfile } from '../board/profiles/profile-types.js';
 import { DEFAULT_PROFILES, loadBoardProfile, ProfileError, type ProfileBoard } from '../board/profiles/profiles.js';
 import type { HardwareOpener } from './lines-service.js';
+import type { Clock } from './clock.js';
 import type { Logger } from './log.js';
 
 export interface ProfileChoiceOptions {
@@ -45,16 +48,29 @@ export function chooseBoardProfile(board: ProfileBoard, opts: ProfileChoiceOptio
   return { profile: loadBoardProfile(board, common), fromCommandLine: false };
 }
 
+/** How the hardware is reached, when not the device's own way (tests: a fake GPIO layer, paced software PCMs). */
+export interface HardwareDevices {
+  readonly gpio?: (clock: Clock, log: Logger) => GpioBackend;
+  /** Opens a port's sound card; `lost` is called when it goes away. */
+  readonly openAudio?: (spec: AudioDeviceSpec, lost: (reason: string) => void, log: Logger) => AudioPort;
+}
+
 /**
  * Opens the chosen profile's hardware on the device: GPIO over sysfs (chips found
- * under `gpioRoot`), ALSA, serial.
+ * under `gpioRoot`), ALSA, serial; `devices` replaces GPIO or audio.
  */
-export function hardwareOpener(board: ProfileBoard, opts: { profile?: string | undefined; modem?: string | undefined; gpioRoot?: string | undefined }): HardwareOpener {
+export function hardwareOpener(board: ProfileBoard, opts: { profile?: string | undefined; modem?: string | undefined; gpioRoot?: string | undefined }, devices: HardwareDevices = {}): HardwareOpener {
   return async ({ clock, log, profileId }) => {
     const { profile, fromCommandLine } = chooseBoardProfile(board, { commandLine: opts.profile, stored: profileId(), modem: opts.modem }, log);
+    const gpioLog = log.child({ component: 'gpio' });
+    const makeGpio = devices.gpio;
+    const openAudio = devices.openAudio;
     const opened = await openHardwareBoard(profile, {
       clock, log,
-      gpio: () => sysfsGpioBackend({ clock, log: log.child({ component: 'gpio' }), ...(opts.gpioRoot !== undefined ? { sysRoot: opts.gpioRoot } : {}) }),
+      gpio: makeGpio !== undefined
+        ? () => makeGpio(clock, gpioLog)
+        : () => sysfsGpioBackend({ clock, log: gpioLog, ...(opts.gpioRoot !== undefined ? { sysRoot: opts.gpioRoot } : {}) }),
+      ...(openAudio !== undefined ? { openAudio: (spec: AudioDeviceSpec, port: number, lost: (reason: string) => void) => openAudio(spec, lost, log.child({ port })) } : {}),
     });
     return { board: opened, profile: { id: profile.id, name: profile.name, fromCommandLine } };
   };
