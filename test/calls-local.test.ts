@@ -7,6 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startBox, noiseWav, type Box } from './support/phones.js';
+import { BOARDS_UNDER_TEST } from './support/boards-under-test.js';
 import { tempDataDir } from './support/appliance-process.js';
 import { waitFor } from './support/wait-for.js';
 import { kamailioAvailable, startKamailio } from './support/kamailio.js';
@@ -23,54 +24,56 @@ async function calls(box: Box): Promise<CallsBody> {
   return (await box.api.request('GET', '/api/calls')).json as CallsBody;
 }
 
-test('intercom: port 1 dials 102, port 2 rings with port 1\'s caller ID, they talk, port 2 hangs up', { timeout: 60_000 }, async (t) => {
-  const box = await startBox({ region: 'US', lines: LINES });
-  t.after(() => box.stop());
-  await box.sim('fxs/1/hook', { state: 'off' });
-  await box.waitPhone(1, 'dial tone', (p) => p.hearing === 'dial');
-  await box.sim('fxs/1/dial', { digits: '102#' });
-  const rung = await box.waitPhone(2, 'rings with caller ID', (p) => p.callerId?.number === '101', 10_000);
-  assert.equal(rung.callerId?.name, 'Kitchen');
-  await box.waitPhone(1, 'ringback', (p) => p.hearing === 'ringback');
-  await box.sim('fxs/2/hook', { state: 'off' });
-  await box.waitPhone(1, 'quiet once answered', (p) => p.hearing === 'silence');
-  await box.api.request('POST', '/api/sim/fxs/1/play', noiseWav(3000, 7));
-  await box.waitPhone(2, 'hears port 1', (p) => p.hearing === 'voice', 5000);
-  await box.waitPhone(2, 'quiet again', (p) => p.hearing === 'silence', 8000);
-  await box.api.request('POST', '/api/sim/fxs/2/play', noiseWav(3000, 9));
-  await box.waitPhone(1, 'hears port 2', (p) => p.hearing === 'voice', 5000);
-  await box.sim('fxs/2/hook', { state: 'on' });
-  await box.waitPhone(1, 'hears reorder: the other side hung up', (p) => p.hearing === 'reorder', 8000);
-  await box.sim('fxs/1/hook', { state: 'on' });
-  const c = await calls(box);
-  assert.deepEqual(c.calls.map((x) => [x.direction, x.disposition, x.from, x.to, x.port]), [['internal', 'answered', '101', '102', 1]]);
-});
+for (const board of BOARDS_UNDER_TEST) {
+  test(`${board.name}: intercom: port 1 dials 102, port 2 rings with port 1's caller ID, they talk, port 2 hangs up`, { skip: board.skip, timeout: 60_000 }, async (t) => {
+    const box = await board.start({ region: 'US', lines: LINES });
+    t.after(() => box.stop());
+    await box.sim('fxs/1/hook', { state: 'off' });
+    await box.waitPhone(1, 'dial tone', (p) => p.hearing === 'dial');
+    await box.sim('fxs/1/dial', { digits: '102#' });
+    const rung = await box.waitPhone(2, 'rings with caller ID', (p) => p.callerId?.number === '101', 10_000);
+    assert.equal(rung.callerId?.name, 'Kitchen');
+    await box.waitPhone(1, 'ringback', (p) => p.hearing === 'ringback');
+    await box.sim('fxs/2/hook', { state: 'off' });
+    await box.waitPhone(1, 'quiet once answered', (p) => p.hearing === 'silence');
+    await box.sim('fxs/1/play', noiseWav(3000, 7));
+    await box.waitPhone(2, 'hears port 1', (p) => p.hearing === 'voice', 5000);
+    await box.waitPhone(2, 'quiet again', (p) => p.hearing === 'silence', 8000);
+    await box.sim('fxs/2/play', noiseWav(3000, 9));
+    await box.waitPhone(1, 'hears port 2', (p) => p.hearing === 'voice', 5000);
+    await box.sim('fxs/2/hook', { state: 'on' });
+    await box.waitPhone(1, 'hears reorder: the other side hung up', (p) => p.hearing === 'reorder', 8000);
+    await box.sim('fxs/1/hook', { state: 'on' });
+    const c = await calls(box);
+    assert.deepEqual(c.calls.map((x) => [x.direction, x.disposition, x.from, x.to, x.port]), [['internal', 'answered', '101', '102', 1]]);
+  });
 
-test('the landline rings with caller ID: the chosen phone rings with it; a call out with the prefix is dialled on the landline', { timeout: 90_000 }, async (t) => {
-  const box = await startBox({ region: 'US', lines: LINES });
-  t.after(() => box.stop());
-  await box.sim('fxo/3/ring', { number: '5551234', name: 'ALICE' });
-  const rung = await box.waitPhone(2, 'rings with the landline caller ID', (p) => p.callerId?.number === '5551234', 15_000);
-  assert.equal(rung.callerId?.name, 'ALICE');
-  assert.equal((await box.phone(1)).rings, 0, 'port 1 is not chosen for the landline');
-  await box.sim('fxs/2/hook', { state: 'off' });
-  await box.waitLandline(3, 'answered', (l) => l.offHook);
-  await box.api.request('POST', '/api/sim/fxo/3/play', noiseWav(3000, 3));
-  await box.waitPhone(2, 'hears the landline caller', (p) => p.hearing === 'voice', 5000);
-  await box.sim('fxo/3/hangup');
-  await box.waitPhone(2, 'disconnect tone after the landline caller hung up', (p) => p.hearing === 'reorder' || p.hearing === 'busy', 10_000);
-  await box.sim('fxs/2/hook', { state: 'on' });
-  await box.waitLandline(3, 'released', (l) => !l.offHook);
+  test(`${board.name}: the landline rings with caller ID: the chosen phone rings with it; a call out with the prefix is dialled on the landline`, { skip: board.skip, timeout: 90_000 }, async (t) => {
+    const box = await board.start({ region: 'US', lines: LINES });
+    t.after(() => box.stop());
+    await box.sim('fxo/3/ring', { number: '5551234', name: 'ALICE' });
+    const rung = await box.waitPhone(2, 'rings with the landline caller ID', (p) => p.callerId?.number === '5551234', 15_000);
+    assert.equal(rung.callerId?.name, 'ALICE');
+    assert.equal((await box.phone(1)).rings, 0, 'port 1 is not chosen for the landline');
+    await box.sim('fxs/2/hook', { state: 'off' });
+    await box.waitLandline(3, 'answered', (l) => l.offHook);
+    await box.sim('fxo/3/play', noiseWav(3000, 3));
+    await box.waitPhone(2, 'hears the landline caller', (p) => p.hearing === 'voice', 5000);
+    await box.sim('fxo/3/hangup');
+    await box.waitPhone(2, 'disconnect tone after the landline caller hung up', (p) => p.hearing === 'reorder' || p.hearing === 'busy', 10_000);
+    await box.sim('fxs/2/hook', { state: 'on' });
+    await box.waitLandline(3, 'released', (l) => !l.offHook);
 
-  await box.sim('fxs/1/hook', { state: 'off' });
-  await box.waitPhone(1, 'dial tone', (p) => p.hearing === 'dial');
-  await box.sim('fxs/1/dial', { digits: '95551234#' });
-  await box.waitLandline(3, 'the landline hears the number, without the prefix', (l) => l.offHook && l.digitsDialed === '5551234', 10_000);
-  await box.sim('fxs/1/hook', { state: 'on' });
-  await waitFor('the call is over', async () => ((await calls(box)).active.length === 0 ? true : undefined));
-  const c = await calls(box);
-  assert.deepEqual(c.calls.map((x) => [x.direction, x.from, x.to]), [['outbound', '101', '5551234'], ['inbound', '5551234', 'landline 3']]);
-});
+    await box.sim('fxs/1/hook', { state: 'off' });
+    await box.waitPhone(1, 'dial tone', (p) => p.hearing === 'dial');
+    await box.sim('fxs/1/dial', { digits: '95551234#' });
+    await box.waitLandline(3, 'the landline hears the number, without the prefix', (l) => l.offHook && l.digitsDialed === '5551234', 10_000);
+    await box.sim('fxs/1/hook', { state: 'on' });
+    await waitFor('the call is over', async () => ((await calls(box)).active.length === 0 ? true : undefined));
+    const c = await calls(box);
+    assert.deepEqual(c.calls.map((x) => [x.direction, x.from, x.to]), [['outbound', '101', '5551234'], ['inbound', '5551234', 'landline 3']]);
+  });
+}
 
 async function registered(box: Box): Promise<true | undefined> {
   const s = (await box.api.request('GET', '/api/status')).json as { sip: { registrations: { id: string; state: string }[] } };

@@ -29,9 +29,14 @@ export interface CardIo {
   played(pcm: Int16Array): void;
 }
 
+/** Whatever stands at a card's device end sets `io` (the phones and the landline of the rigs). */
+export interface DeviceEnd {
+  io: CardIo;
+}
+
 const SILENT_IO: CardIo = { captured: (n) => new Int16Array(n), played: () => {} };
 
-export class FakeSoundCard {
+export class FakeSoundCard implements DeviceEnd {
   io: CardIo = SILENT_IO;
   /** Successful opens so far. */
   opens = 0;

@@ -21,7 +21,7 @@ import type { DaaPortSpec } from '../profiles/profile-types.js';
 import { RingSignal } from '../sim/ring-signal.js';
 import type { Hearing } from '../sim/types.js';
 import { CPC_MS } from '../sim/virtual-landline.js';
-import type { FakeSoundCard } from './fake-sound-card.js';
+import type { DeviceEnd } from './fake-sound-card.js';
 import { CARD_RATE, Ear, Mic, sine48 } from './line-audio-io.js';
 
 /** Silence after the first ring before caller ID (GR-30-CORE: at least 500 ms). */
@@ -30,7 +30,7 @@ const CID_WAIT_MS = 500;
 export interface HardwareLandlineOptions {
   readonly spec: DaaPortSpec;
   readonly gpio: FakeGpio;
-  readonly card: FakeSoundCard;
+  readonly card: DeviceEnd;
   readonly clock: Clock;
   readonly plan: TonePlan;
   readonly ringFrequencyHz: number;

@@ -15,7 +15,7 @@ import type { Clock } from '../../src/clock.js';
 import { lineKey, type FakeGpio, type LineChange } from '../gpio/test-support/fake-gpio.js';
 import type { SlicPortSpec } from '../profiles/profile-types.js';
 import type { Hearing } from '../sim/types.js';
-import type { FakeSoundCard } from './fake-sound-card.js';
+import type { DeviceEnd } from './fake-sound-card.js';
 import { CARD_RATE, Ear, Mic, sine48 } from './line-audio-io.js';
 
 export class HardwarePhone {
@@ -29,7 +29,7 @@ export class HardwarePhone {
   constructor(
     spec: SlicPortSpec,
     private readonly gpio: FakeGpio,
-    card: FakeSoundCard,
+    card: DeviceEnd,
     private readonly clock: Clock,
     plan: TonePlan,
   ) {

@@ -29,6 +29,8 @@ export function tempDataDir(): string {
 
 export interface StartOptions {
   args?: string[];
+  /** The entry script (default src/main.ts, the `dialtone` command). */
+  entry?: string;
   dataDir?: string;
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
@@ -37,7 +39,7 @@ export interface StartOptions {
 /** Spawns the process; rejects with its output if it exits or stays silent instead of serving. */
 export function startAppliance(opts: StartOptions = {}): Promise<RunningAppliance> {
   const dataDir = opts.dataDir ?? tempDataDir();
-  const args = ['--import', 'tsx', join(ROOT, 'src/main.ts'), '--data-dir', dataDir, '--http-port', '0', '--http-host', '127.0.0.1', '--log-level', 'info', ...((opts.args ?? []).includes('--sip-port') ? [] : ['--sip-port', '0']), ...(opts.args ?? [])];
+  const args = ['--import', 'tsx', opts.entry ?? join(ROOT, 'src/main.ts'), '--data-dir', dataDir, '--http-port', '0', '--http-host', '127.0.0.1', '--log-level', 'info', ...((opts.args ?? []).includes('--sip-port') ? [] : ['--sip-port', '0']), ...(opts.args ?? [])];
   const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
   child.stdout.on('data', (d: Buffer) => (text += d.toString()));

@@ -32,7 +32,7 @@ export interface Box {
   api: ApiClient;
   phone(port: number): Promise<PhoneView>;
   landline(port: number): Promise<LandlineView>;
-  /** POST to the sim API; throws unless 2xx. */
+  /** POST to the sim API (a WAV body for `…/play`); throws unless 2xx. */
   sim(path: string, body?: unknown): Promise<unknown>;
   waitPhone(port: number, what: string, ok: (p: PhoneView) => boolean, timeoutMs?: number): Promise<PhoneView>;
   waitLandline(port: number, what: string, ok: (l: LandlineView) => boolean, timeoutMs?: number): Promise<LandlineView>;
@@ -41,26 +41,45 @@ export interface Box {
 
 /** Starts the box on the sim board with `doc` (admin password added) and logs in. */
 export async function startBox(doc: Record<string, unknown>, opts: { dataDir?: string; args?: string[] } = {}): Promise<Box> {
+  const app = await startAppliance({ dataDir: opts.dataDir ?? tempDataDir(), args: ['--board', 'sim', '--provision', provisionFile(doc), ...(opts.args ?? [])] });
+  const api = await loggedIn(app);
+  return deviceBox(app, api, api, '/api/sim');
+}
+
+/** `doc` with the admin password, in a temp file for --provision. */
+export function provisionFile(doc: Record<string, unknown>): string {
   const dir = mkdtempSync(join(tmpdir(), 'dialtone-provision-'));
   const file = join(dir, 'provision.json');
   writeFileSync(file, JSON.stringify({ version: 1, admin: { password: ADMIN_PASSWORD }, ...doc }));
-  const app = await startAppliance({ dataDir: opts.dataDir ?? tempDataDir(), args: ['--board', 'sim', '--provision', file, ...(opts.args ?? [])] });
+  return file;
+}
+
+/** An API client logged in to `app` as admin. */
+export async function loggedIn(app: RunningAppliance): Promise<ApiClient> {
   const api = new ApiClient(app.url);
   const login = await api.request('POST', '/api/session', { username: 'admin', password: ADMIN_PASSWORD });
   if (login.status !== 200) throw new Error(`login: ${login.status} ${login.text}`);
+  return api;
+}
+
+/**
+ * The Box of a running appliance whose phones and landline answer at `devices`
+ * under `prefix` in the simulated board's terms (`fxs/N`, `fxo/N`, their actions).
+ */
+export function deviceBox(app: RunningAppliance, api: ApiClient, devices: ApiClient, prefix: string): Box {
   const get = async <T>(path: string): Promise<T> => {
-    const r = await api.request('GET', path);
-    if (r.status !== 200) throw new Error(`GET ${path}: ${r.status} ${r.text}`);
+    const r = await devices.request('GET', prefix + path);
+    if (r.status !== 200) throw new Error(`GET ${prefix}${path}: ${r.status} ${r.text}`);
     return r.json as T;
   };
   const box: Box = {
     app,
     api,
-    phone: (port) => get<PhoneView>(`/api/sim/fxs/${port}`),
-    landline: (port) => get<LandlineView>(`/api/sim/fxo/${port}`),
+    phone: (port) => get<PhoneView>(`/fxs/${port}`),
+    landline: (port) => get<LandlineView>(`/fxo/${port}`),
     sim: async (path, body) => {
-      const r = await api.request('POST', `/api/sim/${path}`, body);
-      if (r.status < 200 || r.status > 299) throw new Error(`POST /api/sim/${path}: ${r.status} ${r.text}`);
+      const r = await devices.request('POST', `${prefix}/${path}`, body);
+      if (r.status < 200 || r.status > 299) throw new Error(`POST ${prefix}/${path}: ${r.status} ${r.text}`);
       return r.json;
     },
     waitPhone: (port, what, ok, timeoutMs = 10_000) =>
