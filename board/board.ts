@@ -24,6 +24,9 @@ import { DialtoneError } from '../src/errors.js';
 
 export type PortKind = 'fxs' | 'fxo';
 
+/** Which way a half-duplex port's audio flows: from the line ('receive') or toward it ('transmit'). */
+export type VoiceDirection = 'receive' | 'transmit';
+
 export interface BoardPort {
   /** 1-based port number. */
   readonly port: number;
@@ -74,6 +77,14 @@ export interface Board {
   setPolarity(port: number, reversed: boolean): void;
   /** FXO: take the line off hook (seize) or put it back on hook (release). */
   setSeized(port: number, seized: boolean): void;
+  /**
+   * FXO, half duplex only: listen to the line ('receive') or play toward it ('transmit').
+   * A half-duplex voice modem (board/usb-modem) answers listening and drops what is written
+   * to the port until it is told to transmit, so whoever plays to the line (call screening's
+   * announcement) says so first, and says 'receive' when it listens again. Full-duplex
+   * boards (the sim, a DAA, a full-duplex modem) hear and play at once and may omit it.
+   */
+  setVoiceDirection?(port: number, direction: VoiceDirection): void;
   /** Stops everything: ringers off, lines released, audio ports closed, events stopped. */
   close(): Promise<void>;
 }

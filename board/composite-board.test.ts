@@ -143,3 +143,14 @@ test('close() closes every part even when one fails, stops the events, and is id
   await ok.board.close();
   assert.equal(ok.slic.closed + ok.daa.closed, 2);
 });
+
+test('the voice direction goes to the part that owns the port; a part without half duplex ignores it', () => {
+  const { daa, board } = make();
+  board.setVoiceDirection(3, 'transmit');
+  assert.deepEqual(daa.calls, [], 'the DAA (full duplex) has no setVoiceDirection: nothing happens, nothing throws');
+  const halfDuplex = Object.assign(daa, { setVoiceDirection: (port: number, d: string) => daa.calls.push(`direction ${port} ${d}`) });
+  const withModem = new CompositeBoard('x', [halfDuplex]);
+  withModem.setVoiceDirection(3, 'receive');
+  assert.deepEqual(daa.calls, ['direction 3 receive']);
+  assert.throws(() => board.setVoiceDirection(9, 'receive'), BoardError);
+});

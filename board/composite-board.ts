@@ -12,7 +12,7 @@
  *   others have closed), and stops the events. It is idempotent.
  */
 import type { AudioPort } from '../audio/port/audio-port.js';
-import { BoardError, type Board, type BoardEvent, type BoardPort } from './board.js';
+import { BoardError, type Board, type BoardEvent, type BoardPort, type VoiceDirection } from './board.js';
 
 export class CompositeBoard implements Board {
   readonly ports: readonly BoardPort[];
@@ -64,6 +64,10 @@ export class CompositeBoard implements Board {
 
   setSeized(port: number, seized: boolean): void {
     this.owner(port).setSeized(port, seized);
+  }
+
+  setVoiceDirection(port: number, direction: VoiceDirection): void {
+    this.owner(port).setVoiceDirection?.(port, direction);
   }
 
   close(): Promise<void> {

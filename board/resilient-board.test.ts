@@ -167,3 +167,17 @@ test('port-level events pass through; close() stops the retries', async () => {
   assert.throws(() => b2.setSeized(1, true), /port 1/, 'a wrong port kind is still the caller\'s error');
   await b2.close();
 });
+
+test('the voice direction goes to the driver when it has one; ignored while lost or without half duplex', async () => {
+  const r = rig(0);
+  const board = await r.start();
+  const driver = r.opened[0]!;
+  board.setVoiceDirection(2, 'transmit');
+  assert.deepEqual(driver.calls, [], 'a full-duplex driver has none: nothing happens');
+  const directions: string[] = [];
+  Object.assign(driver, { setVoiceDirection: (port: number, d: string) => directions.push(`${port} ${d}`) });
+  board.setVoiceDirection(2, 'receive');
+  assert.deepEqual(directions, ['2 receive']);
+  assert.throws(() => board.setVoiceDirection(1, 'receive'), /port 1/, 'an FXS port is the caller\'s error');
+  await board.close();
+});

@@ -22,7 +22,7 @@ import type { AudioPort } from '../audio/port/audio-port.js';
 import type { Clock, Timer } from '../src/clock.js';
 import { toError } from '../src/errors.js';
 import type { Logger } from '../src/log.js';
-import { portOf, type Board, type BoardEvent, type BoardPort } from './board.js';
+import { portOf, type Board, type BoardEvent, type BoardPort, type VoiceDirection } from './board.js';
 
 export interface Backoff {
   readonly initialMs: number;
@@ -119,6 +119,11 @@ export class ResilientBoard implements Board {
   setSeized(port: number, seized: boolean): void {
     portOf(this, port, 'fxo');
     this.command((d) => d.setSeized(port, seized));
+  }
+
+  setVoiceDirection(port: number, direction: VoiceDirection): void {
+    portOf(this, port, 'fxo');
+    this.command((d) => d.setVoiceDirection?.(port, direction));
   }
 
   /** One port's own device (its sound card) went away (`reason`) or came back (undefined): only that port hears it. */

@@ -165,6 +165,28 @@ test('half duplex (USR-like): receive, switch to transmit (8-bit linear), NO CAR
   }
 });
 
+test('half duplex: the box ends its own transmit stream (<DLE><ETX>); the modem\'s OK is read as text: back to receive, then on hook at once', { skip }, async () => {
+  const r = await rig('usr5637');
+  try {
+    r.sim.ring();
+    await until('ring', () => of(r.events, 'ring-detect').length > 0);
+    r.board.setSeized(1, true);
+    await until('loop current', () => of(r.events, 'loop-current').some((e) => e.present));
+    r.board.setVoiceDirection(1, 'transmit');
+    await until('AT+VTX', () => r.sim.mode === 'transmit');
+    r.board.setVoiceDirection(1, 'receive');
+    await until('AT+VRX again', () => r.sim.mode === 'receive' && r.sim.commands.filter((c) => c === 'AT+VRX').length === 2);
+    r.board.setVoiceDirection(1, 'transmit');
+    await until('AT+VTX again', () => r.sim.mode === 'transmit');
+    r.board.setSeized(1, false);
+    await until('ATH', () => r.sim.commands.at(-1) === 'ATH' && !r.sim.offHook);
+    assert.deepEqual(r.sim.hostCodes, ['!', 'ETX', '!', 'ETX']);
+    assert.deepEqual(r.log.entries.filter((e) => e.level === 'warn').map((e) => e.msg), [], 'no command went unanswered');
+  } finally {
+    await r.done();
+  }
+});
+
 test('unplug: device-lost; re-plug: re-initialised, then device-restored', { skip }, async () => {
   const r = await rig('cx93001');
   try {

@@ -19,9 +19,11 @@
  *   full-duplex modems use AT+VTR either way. Loop current is reported present
  *   when the voice stream starts, absent on `<DLE>b`, `<DLE>h`, NO CARRIER, BUSY.
  *   setSeized(false): end the stream, ATH.
- * - Half duplex: `setVoiceDirection` switches between listening and playing
- *   (e.g. call screening: play a greeting, then record). `fullDuplex` says
- *   whether AT+VTR=? was accepted (logged at start-up).
+ * - Half duplex: `setVoiceDirection` (Board's optional method) switches between
+ *   listening and playing (call screening: play a greeting, then record). In
+ *   voice transmit the modem sends no samples and answers the end of the stream
+ *   with OK, read as text (ModemInput.transmitting). `fullDuplex` says whether
+ *   AT+VTR=? was accepted (logged at start-up).
  * - The device going away (a read/write error, the serial port closing, or no
  *   answer to a command after retries) → 'device-lost'; the device path is
  *   polled every `reopenMs` and, once open and initialised again,
@@ -322,6 +324,8 @@ export class ModemBoard implements Board {
         return;
       }
       case 'stream':
+        // A half-duplex modem in voice transmit sends no samples; it answers the end of the stream with OK, as text.
+        if (a.mode === 'transmit') this.input.transmitting();
         this.audioPort.setStream(a.mode, a.format?.encoding);
         return;
       case 'loop':

@@ -5,7 +5,10 @@
  * report `<DLE>R` for a ring in voice class). A `CONNECT` line (the answer to
  * AT+VRX / AT+VTX / AT+VTR) switches to data mode, where the DLE decoder reads
  * samples and shielded codes until `<DLE><ETX>` switches back. Streaming:
- * chunks may split anywhere.
+ * chunks may split anywhere. In voice transmit (AT+VTX) the modem sends no
+ * samples: only shielded codes, and result lines (OK once the host ends the
+ * stream with `<DLE><ETX>`), so the board says `transmitting()` and bytes are
+ * read as text again.
  */
 import { DLE, DleDecoder, shieldedMeaning, type DleItem } from './dle-codec.js';
 
@@ -18,6 +21,8 @@ export class ModemInput {
   private mode: 'text' | 'data' = 'text';
   private line: number[] = [];
   private textDle = false;
+  /** In voice transmit (read as text): a `<DLE><ETX>` from the modem ends that stream. */
+  private transmit = false;
   /** CONNECT ended a chunk with CR: an LF starting the next chunk is still text. */
   private skipLf = false;
   private readonly dle = new DleDecoder();
@@ -27,11 +32,23 @@ export class ModemInput {
     return this.mode === 'data';
   }
 
+  /**
+   * The stream that just started is voice transmit: the modem sends no samples, and
+   * ends it with a result line (not `<DLE><ETX>`), so read text (and shielded codes).
+   */
+  transmitting(): void {
+    if (this.mode !== 'data') return;
+    this.mode = 'text';
+    this.transmit = true;
+    this.dle.reset();
+  }
+
   /** Back to command mode, nothing pending (the transport was re-opened). */
   reset(): void {
     this.mode = 'text';
     this.line = [];
     this.textDle = false;
+    this.transmit = false;
     this.skipLf = false;
     this.dle.reset();
   }
@@ -59,8 +76,11 @@ export class ModemInput {
         this.textDle = false;
         if (b === DLE) continue;
         const code = String.fromCharCode(b);
-        // <DLE><ETX> in command mode is the tail of a stream already ended; nothing to report.
+        // <DLE><ETX> in command mode is the tail of a stream already ended (nothing to report),
+        // or the modem ending a voice transmit stream itself.
         if (b !== 0x03) out.push({ type: 'code', code, meaning: shieldedMeaning(code) });
+        else if (this.transmit) out.push({ type: 'end' });
+        if (b === 0x03) this.transmit = false;
         continue;
       }
       if (b === DLE) {
@@ -72,6 +92,7 @@ export class ModemInput {
         out.push({ type: 'line', text });
         if (/^CONNECT\b/i.test(text)) {
           this.mode = 'data';
+          this.transmit = false;
           this.dle.reset();
           // The LF of a CR LF after CONNECT belongs to the text, not to the samples.
           if (b === 0x0d && chunk[i] === 0x0a) i++;

@@ -9,7 +9,8 @@
  *   (`caller-id` inputs); off hook, the call-progress tone tracker
  *   (`line-tone` inputs when the classification changes) — fxo-port-audio.ts;
  * - the machine's timers (one Clock timer per name; re-arming replaces);
- * - the call layer's commands: `answer`, `dial`, `hangup`.
+ * - the call layer's commands: `answer`, `dial`, `hangup`, and `voiceDirection`
+ *   (straight to the board: which way a half-duplex port's audio flows).
  *
  * Out: the machine's actions — `seize` → Board.setSeized; `media` → LineAudio
  * stops writing and the call's gate (`callAudio`) opens, or the reverse;
@@ -25,7 +26,7 @@
 import { EventEmitter } from 'node:events';
 import type { CallerIdInfo } from '../../audio/caller-id/message.js';
 import { dtmfSamples } from '../../audio/dtmf/index.js';
-import { portOf, type Board, type BoardEvent } from '../../board/board.js';
+import { portOf, type Board, type BoardEvent, type VoiceDirection } from '../../board/board.js';
 import type { Clock, Timer } from '../clock.js';
 import type { Logger } from '../log.js';
 import { CallAudioGate } from './call-audio-gate.js';
@@ -120,6 +121,16 @@ export class FxoPort extends EventEmitter<{ event: [FxoEvent]; status: [FxoPortS
   /** Release the line (or stop reporting a ringing call). */
   hangup(): void {
     this.feed({ type: 'hangup', atMs: this.clock.now() });
+  }
+
+  /**
+   * Which way the call's audio flows on a half-duplex board (a voice modem): 'transmit'
+   * before playing to the line (what `callAudio` is given is dropped while it listens),
+   * 'receive' to listen again. Full-duplex boards ignore it.
+   */
+  voiceDirection(direction: VoiceDirection): void {
+    if (this.closed) return;
+    this.guard(`setting the voice direction to ${direction}`, () => this.board.setVoiceDirection?.(this.port, direction));
   }
 
   status(): FxoPortStatus {
