@@ -6,7 +6,7 @@ import globals from 'globals';
 const WEB_PAGE = 'src/web/public/**/*.js';
 
 const project = tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'build/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'build/**', 'image-build/.work/**', 'image-build/out/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
