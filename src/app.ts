@@ -41,6 +41,7 @@ import { debugRoutes } from './web/routes/debug.js';
 import { diagnosticsRoutes } from './web/routes/diagnostics.js';
 import { sipTraceRoutes } from './web/routes/sip-trace.js';
 import { logsRoutes } from './web/routes/logs.js';
+import { messagesRoutes } from './web/routes/messages.js';
 import { systemRoutes, type RestartPart } from './web/routes/system.js';
 import { createWebServer } from './web/server.js';
 import { SessionStore } from './web/sessions.js';
@@ -262,6 +263,7 @@ export class Appliance {
             sipTraceRoutes(() => this.sip.traceSource()),
             callsRoutes(() => (this.store === undefined ? undefined : { active: () => this.lines.calls(), history: (page) => store.cdrs.list(page) })),
             statusStreamRoutes(() => this.status()),
+            messagesRoutes({ messages: () => this.store?.messages, log: ctx.log }),
             logsRoutes(() => this.opts.logRing),
             systemRoutes({
               version: VERSION, board: this.opts.board, dataDir: this.opts.dataDir, log: ctx.log,

@@ -8,6 +8,10 @@
  * hanging up during the announcement ends the call; an allowed caller with no phones
  * to ring is never answered and the call ends when the rings stop; unplugging the
  * modem shows a hardware fault, re-plugging clears it after a new ATZ.
+ * A second box on the half-duplex (USR 5637-like) model: AT+VTR is refused, so the box
+ * answers listening (AT+VRX) and must switch to AT+VTX before it plays anything: an
+ * unknown caller hears the announcement; with `message` the box plays the greeting
+ * (AT+VTX), turns back to AT+VRX, records what the modem sends and keeps it as a message.
  *
  * The simulator prints one RING per ring cycle (RING_PERIOD_MS, a little shorter
  * than the US 6 s cycle so that timer jitter never reaches the line's ring-stopped
@@ -15,13 +19,15 @@
  * voice mode: the driver's duplex audio is clocked by what it receives.
  * Skipped when socat is missing.
  */
-import { test, before, after } from 'node:test';
+import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeCallerIdMessage } from '../audio/caller-id/message.js';
 import { MU_LAW_SILENCE } from '../audio/g711/index.js';
+import { rms } from '../audio/levels.js';
+import { parseWav } from '../board/sim/wav.js';
 import { ModemSimulator, socatAvailable } from '../board/usb-modem/test-support/modem-simulator.js';
 import { ApiClient, startAppliance, tempDataDir, type RunningAppliance } from './support/appliance-process.js';
 import { ADMIN_PASSWORD } from './support/phones.js';
@@ -49,39 +55,43 @@ let app: RunningAppliance;
 let api: ApiClient;
 let feeder: NodeJS.Timeout | undefined;
 
-async function get<T>(path: string): Promise<T> {
-  const r = await api.request('GET', path);
+/** A box and its modem: the full-duplex one by default, the half-duplex one in its own section below. */
+interface ModemBox { readonly sim: ModemSimulator; readonly api: ApiClient }
+const fullDuplex = (): ModemBox => ({ sim, api });
+
+async function get<T>(path: string, b: ModemBox = fullDuplex()): Promise<T> {
+  const r = await b.api.request('GET', path);
   if (r.status !== 200) throw new Error(`GET ${path}: ${r.status} ${r.text}`);
   return r.json as T;
 }
 
-const status = (): Promise<StatusView> => get<StatusView>('/api/status');
-const history = async (): Promise<CdrView[]> => (await get<CallsView>('/api/calls')).calls;
+const status = (b?: ModemBox): Promise<StatusView> => get<StatusView>('/api/status', b);
+const history = async (b?: ModemBox): Promise<CdrView[]> => (await get<CallsView>('/api/calls', b)).calls;
 
 /** Rings like the exchange: RING with the caller ID, then RING every cycle until stopped (or the box answers). */
-function ringer(callerId: readonly string[]): { stop(): void; rings(): number } {
+function ringer(callerId: readonly string[], s: ModemSimulator = sim): { stop(): void; rings(): number } {
   let rings = 1;
-  sim.ring(callerId);
+  s.ring(callerId);
   const timer = setInterval(() => {
-    if (sim.offHook) return;
+    if (s.offHook) return;
     rings++;
-    sim.ring();
+    s.ring();
   }, RING_PERIOD_MS);
   return { stop: () => clearInterval(timer), rings: () => rings };
 }
 
 /** Waits until the history has a new record (beyond `known`) and returns it. */
-async function nextCdr(known: number, timeoutMs: number): Promise<CdrView> {
+async function nextCdr(known: number, timeoutMs: number, b?: ModemBox): Promise<CdrView> {
   return waitFor('a new call record', async () => {
-    const calls = await history();
+    const calls = await history(b);
     return calls.length > known ? calls[0] : undefined;
   }, timeoutMs, 200);
 }
 
-async function idleLine(): Promise<void> {
+async function idleLine(b: ModemBox = fullDuplex()): Promise<void> {
   await waitFor('the landline idle, no call', async () => {
-    const s = await status();
-    return s.calls.length === 0 && s.lines.fxo[0]?.phase === 'idle' && !sim.offHook ? true : undefined;
+    const s = await status(b);
+    return s.calls.length === 0 && s.lines.fxo[0]?.phase === 'idle' && !b.sim.offHook ? true : undefined;
   }, 15_000, 200);
 }
 
@@ -258,4 +268,118 @@ test('unplug: port 1 shows a hardware fault; re-plug: the modem is re-initialise
 
 test('nothing went wrong in the box', { skip }, () => {
   assert.doesNotMatch(app.output(), /"level":"(error|fatal)"|"level":[56]0/, 'no errors logged');
+});
+
+describe('a half-duplex modem (USR 5637-like: no AT+VTR)', () => {
+  let hdir = '';
+  let hsim: ModemSimulator;
+  let happ: RunningAppliance;
+  let hapi: ApiClient;
+  let hfeeder: NodeJS.Timeout | undefined;
+  /** While true the caller speaks: the modem sends loud 8-bit samples instead of silence (0x80). */
+  let speaking = false;
+  const box = (): ModemBox => ({ sim: hsim, api: hapi });
+  /** Bytes the box sent that are not 8-bit linear silence (0x80, ±1). */
+  const loud = (from: number): number => hsim.received.slice(from).filter((b) => Math.abs(b - 0x80) > 1).length;
+  const screening = async (unknownCallers: string): Promise<void> => {
+    const r = await hapi.request('PUT', '/api/settings/call-screening', { allowed: [ALLOWED], unknownCallers });
+    if (r.status !== 200) throw new Error(`PUT call-screening: ${r.status} ${r.text}`);
+  };
+
+  before(async () => {
+    if (skip !== false) return;
+    hdir = mkdtempSync(join(tmpdir(), 'dialtone-modem-hd-e2e-'));
+    hsim = await ModemSimulator.start(hdir, 'usr5637');
+    let seed = 1;
+    hfeeder = setInterval(() => {
+      if (hsim.mode !== 'receive') return;
+      const frame = new Uint8Array(160).fill(0x80);
+      if (speaking) {
+        for (let i = 0; i < frame.length; i++) {
+          seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+          frame[i] = 0x80 + ((seed >> 16) % 80) - 40;
+        }
+      }
+      hsim.sendAudio(frame);
+    }, 20);
+    const file = join(hdir, 'provision.json');
+    writeFileSync(file, JSON.stringify({
+      version: 1, admin: { password: ADMIN_PASSWORD }, region: 'US', lines: [{ port: 1, kind: 'fxo', name: 'Landline' }],
+      callScreening: { allowed: [ALLOWED], unknownCallers: 'announce' },
+    }));
+    happ = await startAppliance({ dataDir: tempDataDir(), args: ['--board', 'usb-modem', '--modem', hsim.path, '--provision', file] });
+    hapi = new ApiClient(happ.url);
+    const login = await hapi.request('POST', '/api/session', { username: 'admin', password: ADMIN_PASSWORD });
+    if (login.status !== 200) throw new Error(`login: ${login.status} ${login.text}`);
+    await hsim.waitFor('the init commands', () => hsim.commands.includes('AT+VTR=?'), 15_000);
+  });
+
+  after(async () => {
+    if (process.env.MODEM_E2E_DUMP === '1' && happ !== undefined) console.log(happ.output());
+    if (hfeeder !== undefined) clearInterval(hfeeder);
+    if (happ !== undefined) {
+      await happ.stop();
+      happ.cleanup();
+    }
+    if (hsim !== undefined) await hsim.close();
+    if (hdir !== '') rmSync(hdir, { recursive: true, force: true });
+  });
+
+  test('an unknown caller hears the announcement: the box switches to AT+VTX before playing it', { skip, timeout: 60_000 }, async () => {
+    await screening('announce');
+    await idleLine(box());
+    const known = (await history(box())).length;
+    const from = hsim.commands.length;
+    const ring = ringer([`NMBR = ${UNKNOWN}`, 'NAME = DOE JANE'], hsim);
+    try {
+      await hsim.waitFor('voice transmit', () => hsim.mode === 'transmit', 2 * RING_PERIOD_MS);
+    } finally {
+      ring.stop();
+    }
+    const audioFrom = hsim.received.length;
+    assert.deepEqual(hsim.commands.slice(from), ['AT+FCLASS=8', 'AT+VSM=128,8000', 'AT+VLS=1', 'AT+VRX', 'AT+VTX'], 'answered listening, then turned to transmit');
+    await hsim.waitFor('ATH', () => hsim.commands.at(-1) === 'ATH', 20_000);
+    const sent = hsim.received.length - audioFrom;
+    assert.ok(sent >= 40_000, `about 6 s of voice went to the line (${sent} bytes)`);
+    assert.ok(loud(audioFrom) >= 16_000, `the announcement is audible (${loud(audioFrom)} non-silent bytes of ${sent})`);
+    const cdr = await nextCdr(known, 10_000, box());
+    assert.deepEqual({ from: cdr.from, disposition: cdr.disposition, cause: cdr.hangupCause }, { from: UNKNOWN, disposition: 'screened', cause: 'screened: unknown caller, announcement played' });
+  });
+
+  test('message: the caller hears the greeting (AT+VTX), then the box listens (AT+VRX) and keeps what the modem sends', { skip, timeout: 90_000 }, async () => {
+    await screening('message');
+    await idleLine(box());
+    const known = (await history(box())).length;
+    const from = hsim.commands.length;
+    const ring = ringer([`NMBR = ${UNKNOWN}`, 'NAME = DOE JANE'], hsim);
+    try {
+      await hsim.waitFor('voice transmit', () => hsim.mode === 'transmit', 2 * RING_PERIOD_MS);
+    } finally {
+      ring.stop();
+    }
+    const audioFrom = hsim.received.length;
+    await hsim.waitFor('back to AT+VRX after the greeting and the beep', () => hsim.commands.slice(from).filter((c) => c === 'AT+VRX').length === 2 && hsim.mode === 'receive', 20_000);
+    assert.deepEqual(hsim.commands.slice(from), ['AT+FCLASS=8', 'AT+VSM=128,8000', 'AT+VLS=1', 'AT+VRX', 'AT+VTX', 'AT+VRX']);
+    assert.ok(loud(audioFrom) >= 20_000, `the greeting and the beep were played (${loud(audioFrom)} non-silent bytes)`);
+    speaking = true;
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    speaking = false;
+    // 5 s of silence after the caller spoke: the box hangs up by itself.
+    await hsim.waitFor('ATH', () => hsim.commands.at(-1) === 'ATH', 12_000);
+    const cdr = await nextCdr(known, 10_000, box());
+    assert.deepEqual({ from: cdr.from, disposition: cdr.disposition, cause: cdr.hangupCause }, { from: UNKNOWN, disposition: 'screened', cause: 'screened: unknown caller, message recorded' });
+    const list = await get<{ messages: { id: number; from: string; durationMs: number; audioUrl: string }[]; unheard: number }>('/api/messages', box());
+    assert.equal(list.unheard, 1);
+    const m = list.messages[0];
+    assert.ok(m !== undefined);
+    assert.equal(m.from, UNKNOWN);
+    assert.ok(m.durationMs >= 2500 && m.durationMs <= 4500, `about the 3 s the caller spoke (${m.durationMs} ms)`);
+    const samples = parseWav(await hapi.bytes(m.audioUrl));
+    assert.ok(rms(samples) > 2000, `the message is what the modem sent (RMS ${rms(samples).toFixed(0)})`);
+    await idleLine(box());
+  });
+
+  test('nothing went wrong in the half-duplex box', { skip }, () => {
+    assert.doesNotMatch(happ.output(), /"level":"(error|fatal)"|"level":[56]0/, 'no errors logged');
+  });
 });

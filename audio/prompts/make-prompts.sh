@@ -11,3 +11,4 @@ render() {
 }
 render unknown-caller "The person you are calling does not take calls from unknown numbers. Goodbye."
 render test-call "This is the Dialtone test call. Your phone rings and you can hear. Now say something: you will hear yourself for ten seconds."
+render leave-message "The person you are calling does not take calls from unknown numbers. Please leave a message after the tone."

@@ -16,7 +16,7 @@ import { toError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { SipLeg } from './sip-leg.js';
 
-export type PromptName = 'unknown-caller' | 'test-call';
+export type PromptName = 'unknown-caller' | 'leave-message' | 'test-call';
 
 const FRAME = 160;
 const cache = new Map<PromptName, Int16Array>();

@@ -104,6 +104,7 @@ export class CallRouter {
     this.landlines = new LandlineCalls({
       log: this.log,
       store: deps.store,
+      clock: deps.clock,
       calls: () => this.calls,
       newCall,
       phonesFor: (ports) => this.phonesFor(ports),

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { numberMatches, screenCaller } from './call-screening.js';
+import { numberMatches, screenCaller, screeningCause } from './call-screening.js';
+import type { CallScreening } from '../config/provisioning-schema.js';
 
 test('a number matches itself, and with or without its country or trunk prefix', () => {
   assert.ok(numberMatches('5551234567', '5551234567'));
@@ -52,4 +53,12 @@ test('unknown callers ring, get the announcement or are refused; allowed ones al
     assert.deepEqual(screenCaller({ number: '3105550000' }, { allowed, unknownCallers: mode }), verdict, mode);
     assert.deepEqual(screenCaller({ number: '+12125550000' }, { allowed, unknownCallers: mode, rejectAnonymous: true }), { action: 'ring' }, mode);
   }
+});
+
+test('message: a landline call may leave one; a call that cannot (SIP) gets the announcement; the record says which', () => {
+  const rules: CallScreening = { allowed: ['2125550000'], unknownCallers: 'message' };
+  assert.deepEqual(screenCaller({ number: '3105550000' }, rules, { messages: true }), { action: 'message' });
+  assert.deepEqual(screenCaller({ number: '3105550000' }, rules), { action: 'announce' });
+  assert.deepEqual(screenCaller({ number: '2125550000' }, rules, { messages: true }), { action: 'ring' });
+  assert.equal(screeningCause({ action: 'message' }), 'screened: unknown caller, message recorded');
 });

@@ -8,7 +8,9 @@
  *    with `rejectAnonymous` (anonymous call rejection, *77 at a central office);
  * 4. everyone else is an unknown caller, including one whose number is unavailable
  *    ("O", out of area) or not a number at all (`sip:alice@…`): `unknownCallers` says
- *    ring, announce (the box answers, plays an announcement and hangs up) or reject.
+ *    ring, announce (the box answers, plays an announcement and hangs up), message
+ *    (the box answers, plays a greeting and records a message: landline calls only —
+ *    where the caller cannot leave one, a SIP call, it is an announcement) or reject.
  *
  * Numbers are compared on their digits. An entry ending in `*` is a prefix. Otherwise
  * two numbers match when they are equal, or when one ends with the other and the
@@ -22,12 +24,18 @@ import type { CallScreening } from '../config/provisioning-schema.js';
 export type ScreeningVerdict =
   | { readonly action: 'ring' }
   | { readonly action: 'reject'; readonly why: 'blocked' | 'anonymous' | 'unknown' }
-  | { readonly action: 'announce' };
+  | { readonly action: 'announce' }
+  | { readonly action: 'message' };
+
+export interface ScreeningOptions {
+  /** The call can leave a message (a landline call); otherwise `message` is `announce`. */
+  readonly messages?: boolean;
+}
 
 const RING: ScreeningVerdict = { action: 'ring' };
 const MIN_SUFFIX_DIGITS = 7;
 
-export function screenCaller(caller: Pick<CallerIdInfo, 'number' | 'numberAbsence'> | undefined, rules: CallScreening | undefined): ScreeningVerdict {
+export function screenCaller(caller: Pick<CallerIdInfo, 'number' | 'numberAbsence'> | undefined, rules: CallScreening | undefined, opts: ScreeningOptions = {}): ScreeningVerdict {
   if (rules === undefined) return RING;
   const number = caller?.number !== undefined ? digitsOf(caller.number) : '';
   if (number !== '' && listed(rules.blocked, number)) return { action: 'reject', why: 'blocked' };
@@ -38,6 +46,8 @@ export function screenCaller(caller: Pick<CallerIdInfo, 'number' | 'numberAbsenc
       return RING;
     case 'announce':
       return { action: 'announce' };
+    case 'message':
+      return { action: opts.messages === true ? 'message' : 'announce' };
     case 'reject':
       return { action: 'reject', why: 'unknown' };
   }
@@ -70,5 +80,6 @@ function digitsOf(s: string): string {
 /** The hangup cause a screened call's record gets, e.g. `screened: blocked number`. */
 export function screeningCause(verdict: Exclude<ScreeningVerdict, { action: 'ring' }>): string {
   if (verdict.action === 'announce') return 'screened: unknown caller, announcement played';
+  if (verdict.action === 'message') return 'screened: unknown caller, message recorded';
   return `screened: ${verdict.why === 'blocked' ? 'blocked number' : `${verdict.why} caller`}`;
 }

@@ -15,30 +15,29 @@
  * rings no phone; the box answers it and hangs up after a second, as a call blocker
  * does, so the caller is cut off and any other phone on the landline stops ringing.
  * An unknown caller with `unknownCallers: announce` is answered, hears the
- * announcement and the box hangs up. Either is in the call history as `screened`.
+ * announcement and the box hangs up; with `message` the caller can leave a message
+ * after the beep (landline-screening.ts). Each is in the call history as `screened`.
  */
 import type { CallerIdInfo } from '../../audio/caller-id/message.js';
+import type { Clock } from '../clock.js';
 import type { ConfigStore } from '../config/index.js';
 import type { Account } from '../config/provisioning-schema.js';
 import type { FxoEvent } from '../line/fxo-types.js';
 import type { FxoPort } from '../line/fxo-port.js';
 import type { FxsPort } from '../line/fxs-port.js';
 import type { Logger } from '../log.js';
-import { toError } from '../errors.js';
-import { loadPrompt, promptFrames } from './announcement.js';
 import type { Call, CallEnd, Side } from './call.js';
 import { screenCaller, screeningCause } from './call-screening.js';
 import type { CallRecordInit } from './call-record.js';
-
-/** How long a refused landline call is held before the box hangs up: one second of 20 ms frames. */
-const HANG_UP_AFTER_FRAMES = 50;
 import { portsForLandline } from './dial-plan.js';
+import { LandlineScreening } from './landline-screening.js';
 import { sipFromForCaller } from './sip-caller-id.js';
 import type { OutgoingCall } from './sip-leg.js';
 
 export interface LandlineCallsHost {
   readonly log: Logger;
   readonly store: ConfigStore;
+  readonly clock: Clock;
   calls(): Iterable<Call>;
   newCall(caller: Side, init: CallRecordInit, callerId?: CallerIdInfo): Call;
   phonesFor(ports: readonly number[]): { free: FxsPort[]; waitable: FxsPort[] };
@@ -47,14 +46,16 @@ export interface LandlineCallsHost {
 }
 
 export class LandlineCalls {
-  /** Calls screening keeps off the phones, with the cause their record gets. */
-  private readonly screened = new Map<Call, string>();
+  /** Calls screening keeps off the phones. */
+  private readonly screened: LandlineScreening;
 
-  constructor(private readonly host: LandlineCallsHost) {}
+  constructor(private readonly host: LandlineCallsHost) {
+    this.screened = new LandlineScreening(host);
+  }
 
   onEvent(landline: FxoPort, e: FxoEvent): void {
     const call = [...this.host.calls()].find((c) => c.sideFor(landline) !== undefined);
-    if (call !== undefined && this.screened.has(call)) return this.onScreenedEvent(call, landline, e);
+    if (call !== undefined && this.screened.has(call)) return this.screened.onEvent(call, landline, e);
     const waitingForTarget = call !== undefined && call.record.direction === 'inbound' && call.ringing.size === 0 && call.callee === undefined && !call.record.answered;
     switch (e.type) {
       case 'ring':
@@ -99,13 +100,11 @@ export class LandlineCalls {
   private route(call: Call, landline: FxoPort, callerId: CallerIdInfo | undefined): void {
     if (callerId?.number !== undefined) call.record.from = callerId.number;
     if (callerId !== undefined) call.callerId = callerId;
-    const verdict = screenCaller(callerId, this.host.store.settings.callScreening());
+    const verdict = screenCaller(callerId, this.host.store.settings.callScreening(), { messages: true });
     if (verdict.action !== 'ring') {
       const cause = screeningCause(verdict);
       this.host.log.info('landline call screened', { port: landline.port, from: callerId?.number ?? 'anonymous', cause });
-      this.screened.set(call, verdict.action === 'announce' ? cause : `${cause}, answered and hung up`);
-      call.onEnded(() => this.screened.delete(call));
-      landline.answer();
+      this.screened.start(call, landline, verdict, cause, callerId);
       return;
     }
     const config = this.host.store.lines.get(landline.port);
@@ -116,54 +115,6 @@ export class LandlineCalls {
       return;
     }
     this.host.ringOrOffer(call, free, waitable);
-  }
-
-  /** A screened call: the announcement once the landline is answered; the record when it is over. */
-  private onScreenedEvent(call: Call, landline: FxoPort, e: FxoEvent): void {
-    const cause = this.screened.get(call) ?? 'screened';
-    switch (e.type) {
-      case 'connected':
-        if (cause.endsWith('answered and hung up')) this.hangUpAfter(call, landline, HANG_UP_AFTER_FRAMES, cause);
-        else this.announce(call, landline, cause);
-        return;
-      case 'ring-stopped':
-      case 'disconnected':
-      case 'busy':
-        call.end({ by: call.caller, disposition: 'screened', cause });
-        return;
-      default:
-        return;
-    }
-  }
-
-  /** Holds the answered line `frames` frames (of silence), then hangs up: the call's end releases the line. */
-  private hangUpAfter(call: Call, landline: FxoPort, frames: number, cause: string): void {
-    let left = frames;
-    const off = landline.callAudio.onFrame(() => {
-      if (--left > 0) return;
-      off();
-      call.end({ disposition: 'screened', cause });
-    });
-    call.onEnded(off);
-  }
-
-  /** Plays the unknown-caller announcement toward the landline, then hangs up (the call's end releases the line). */
-  private announce(call: Call, landline: FxoPort, cause: string): void {
-    let next: () => Int16Array | undefined;
-    const audio = landline.callAudio;
-    try {
-      next = promptFrames(loadPrompt('unknown-caller'), audio.frameSamples);
-    } catch (err) {
-      call.end({ disposition: 'screened', cause: `${cause}: ${toError(err).message}` });
-      return;
-    }
-    const off = audio.onFrame(() => {
-      const frame = next();
-      if (frame !== undefined) return audio.write(frame);
-      off();
-      call.end({ disposition: 'screened', cause });
-    });
-    call.onEnded(off);
   }
 
   private callSip(call: Call, landline: FxoPort, target: string, accountId: string | undefined, callerId: CallerIdInfo | undefined): void {

@@ -20,7 +20,7 @@ test('a fresh database reaches the latest version, with WAL, foreign keys and sy
       assert.equal(userVersion(db), latestVersion());
       assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
       const tables = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all().map((r) => r.name);
-      assert.deepEqual(tables, ['accounts', 'admin', 'api_tokens', 'cdrs', 'dial_plan', 'events', 'lines', 'settings']);
+      assert.deepEqual(tables, ['accounts', 'admin', 'api_tokens', 'cdrs', 'dial_plan', 'events', 'lines', 'messages', 'settings']);
     } finally {
       db.close();
     }

@@ -128,6 +128,22 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'lines: landline calls sent to a SIP number',
     up: (db) => db.exec('ALTER TABLE lines ADD COLUMN sip_target TEXT'),
   },
+  {
+    version: 6,
+    name: 'messages: what unknown callers left on the answering machine',
+    up: (db) => db.exec(`
+      CREATE TABLE messages (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        received_at INTEGER NOT NULL,
+        from_number TEXT,
+        caller_name TEXT,
+        port        INTEGER NOT NULL,
+        duration_ms INTEGER NOT NULL CHECK (duration_ms >= 0),
+        size_bytes  INTEGER NOT NULL CHECK (size_bytes >= 0),
+        heard       INTEGER NOT NULL DEFAULT 0 CHECK (heard IN (0, 1)),
+        file        TEXT NOT NULL
+      ) STRICT`),
+  },
 ];
 
 export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): number {

@@ -156,7 +156,7 @@ export const SipTlsSchema = Type.Object(
   { title: 'SIP over TLS', description: 'How the box checks SIP servers it reaches over TLS.', additionalProperties: false },
 );
 
-export const UNKNOWN_CALLER_ACTIONS = ['ring', 'announce', 'reject'] as const;
+export const UNKNOWN_CALLER_ACTIONS = ['ring', 'announce', 'message', 'reject'] as const;
 
 const callerList = (description: string): TArray<TString> =>
   Type.Array(patterned(PATTERNS.callerNumber, { description: 'A caller number, or a prefix ending in *.' }), { description, maxItems: 1000, uniqueItems: true });
@@ -167,7 +167,7 @@ export const CallScreeningSchema = Type.Object(
     allowed: Type.Optional(callerList('Known callers: they always ring (even when anonymous calls or unknown callers are refused), unless blocked.')),
     rejectAnonymous: Type.Optional(Type.Boolean({ description: 'Refuse calls that withhold their number (433 Anonymity Disallowed).', default: false })),
     unknownCallers: Type.Optional(oneOf(UNKNOWN_CALLER_ACTIONS,
-      'Callers not in allowed: ring; announce (answer, play "this number does not take calls from unknown callers", hang up); or reject. Anything but ring needs allowed entries.',
+      'Callers not in allowed: ring; announce (answer, play "this number does not take calls from unknown callers", hang up); message (landline calls: answer, play a greeting and a beep, record a message, hang up; SIP calls get the announcement); or reject. Anything but ring needs allowed entries.',
       { default: 'ring' })),
   },
   { title: 'Call screening', description: 'Which incoming calls (SIP and landline) ring the phones.', additionalProperties: false },

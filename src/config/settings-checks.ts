@@ -59,7 +59,7 @@ export function callScreeningProblems(value: unknown): FieldErrors {
   if (typeof value !== 'object' || value === null) return errors;
   const v = value as { allowed?: unknown; unknownCallers?: unknown };
   const allowed = Array.isArray(v.allowed) ? v.allowed.length : 0;
-  if ((v.unknownCallers === 'announce' || v.unknownCallers === 'reject') && allowed === 0) {
+  if ((v.unknownCallers === 'announce' || v.unknownCallers === 'message' || v.unknownCallers === 'reject') && allowed === 0) {
     errors.unknownCallers = `${v.unknownCallers} needs numbers in allowed: with none, no call would ring the phones`;
   }
   return errors;

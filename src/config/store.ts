@@ -19,6 +19,7 @@ import { openDatabase } from './database.js';
 import { DialPlanRepository } from './dial-plan-repository.js';
 import { EventsRepository } from './events-repository.js';
 import { LinesRepository } from './lines-repository.js';
+import { MESSAGES_DIR, MessagesRepository, type MessageLimits } from './messages-repository.js';
 import { exportDocument, importDocument, type DocumentParts } from './provisioning.js';
 import type { ProvisioningDocument } from './provisioning-schema.js';
 import { SettingsRepository } from './settings-repository.js';
@@ -30,6 +31,8 @@ export const DATABASE_FILE = 'dialtone.db';
 export interface OpenOptions {
   log: Logger;
   clock: Clock;
+  /** How many messages (and bytes of their audio) are kept (default: messages-repository.ts MESSAGE_LIMITS). */
+  messageLimits?: Partial<MessageLimits>;
 }
 
 export class ConfigStore extends EventEmitter<{ change: [ConfigChange] }> {
@@ -41,6 +44,8 @@ export class ConfigStore extends EventEmitter<{ change: [ConfigChange] }> {
   readonly cdrs: CdrRepository;
   readonly events: EventsRepository;
   readonly apiTokens: ApiTokensRepository;
+  /** The answering machine's messages (not part of the configuration document: backups leave them out). */
+  readonly messages: MessagesRepository;
   private readonly parts: DocumentParts;
   private readonly writer: Writer;
   private closed = false;
@@ -49,6 +54,8 @@ export class ConfigStore extends EventEmitter<{ change: [ConfigChange] }> {
     private readonly db: Database,
     private readonly log: Logger,
     clock: Clock,
+    messagesDir: string | undefined,
+    messageLimits: Partial<MessageLimits> | undefined,
   ) {
     super();
     const writer = new Writer(db, (changes) => this.publish(changes));
@@ -62,6 +69,7 @@ export class ConfigStore extends EventEmitter<{ change: [ConfigChange] }> {
     this.cdrs = new CdrRepository(ctx);
     this.events = new EventsRepository(ctx);
     this.apiTokens = new ApiTokensRepository(ctx);
+    this.messages = new MessagesRepository(ctx, messagesDir, messageLimits);
     this.parts = {
       writer, admin: this.admin, settings: this.settings, accounts: this.accounts, lines: this.lines, dialPlan: this.dialPlan,
       snapshot: () => this.snapshot(),
@@ -71,12 +79,15 @@ export class ConfigStore extends EventEmitter<{ change: [ConfigChange] }> {
   /** Opens (creating if needed) `dataDir/dialtone.db`. */
   static open(opts: OpenOptions & { dataDir: string }): ConfigStore {
     mkdirSync(opts.dataDir, { recursive: true });
-    return ConfigStore.openFile({ file: join(opts.dataDir, DATABASE_FILE), log: opts.log, clock: opts.clock });
+    return ConfigStore.openFile({ ...opts, file: join(opts.dataDir, DATABASE_FILE), messagesDir: join(opts.dataDir, MESSAGES_DIR) });
   }
 
-  /** Opens one database file; `:memory:` gives a private in-memory store (tests). */
-  static openFile(opts: OpenOptions & { file: string }): ConfigStore {
-    return new ConfigStore(openDatabase(opts.file, opts.log), opts.log, opts.clock);
+  /**
+   * Opens one database file; `:memory:` gives a private in-memory store (tests).
+   * `messagesDir`: where the answering machine's audio goes (none: no messages are kept).
+   */
+  static openFile(opts: OpenOptions & { file: string; messagesDir?: string }): ConfigStore {
+    return new ConfigStore(openDatabase(opts.file, opts.log), opts.log, opts.clock, opts.messagesDir, opts.messageLimits);
   }
 
   /** Closes the database; the store must not be used afterwards. Closing twice does nothing. */
@@ -99,7 +110,8 @@ export class ConfigStore extends EventEmitter<{ change: [ConfigChange] }> {
   /**
    * Erases everything a person set or the box recorded: accounts, lines, the dial
    * plan (and whether one was set), every setting, API tokens, call records, the
-   * event log and the admin password, in one transaction. Deleted rows are
+   * event log, the answering machine's messages and the admin password, in one
+   * transaction; then the messages' audio files. Deleted rows are
    * overwritten on disk (secure_delete), so a box handed on keeps no SIP password.
    * Then one change per section that had anything, so running parts reconfigure.
    */
@@ -122,14 +134,16 @@ export class ConfigStore extends EventEmitter<{ change: [ConfigChange] }> {
         changed('apiTokens', wipe('api_tokens'));
         wipe('cdrs');
         wipe('events');
+        this.messages.deleteAllRows();
         changed('admin', wipe('admin'), 'delete');
       });
+      this.messages.removeFiles();
       // Push the overwritten pages into the database file and drop the old WAL frames that still hold the data.
       this.db.pragma('wal_checkpoint(TRUNCATE)');
     } finally {
       this.db.pragma(`secure_delete = ${secureDelete === 1 ? 'ON' : 'OFF'}`);
     }
-    this.log.warn('factory reset: the configuration, call records and admin password were erased');
+    this.log.warn('factory reset: the configuration, call records, messages and admin password were erased');
   }
 
   private snapshot(): ConfigSnapshot {

@@ -14,7 +14,7 @@ import { ADMIN_PASSWORD, startBox, type Box } from '../support/phones.js';
 
 const skip = browserSkip();
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const PAGES = ['status', 'calls', 'accounts', 'ports', 'landline', 'dialplan', 'settings', 'diagnostics', 'logs', 'phone', 'wizard'];
+const PAGES = ['status', 'calls', 'messages', 'accounts', 'ports', 'landline', 'dialplan', 'settings', 'diagnostics', 'logs', 'phone', 'wizard'];
 
 interface AxeViolation {
   id: string;

@@ -225,6 +225,10 @@ test('settings: every section round trips; unset sections are {}; each is checke
   const screening = { blocked: ['+1900*'], allowed: ['5551234'], rejectAnonymous: true, unknownCallers: 'announce' };
   assert.deepEqual((await h.call('PUT', '/api/settings/call-screening', screening)).json(), screening);
   assert.ok('unknownCallers' in fieldsOf(await h.call('PUT', '/api/settings/call-screening', { unknownCallers: 'reject' })));
+  assert.ok('unknownCallers' in fieldsOf(await h.call('PUT', '/api/settings/call-screening', { unknownCallers: 'message' })), 'message needs allowed numbers too');
+  const messages = { allowed: ['5551234'], unknownCallers: 'message' };
+  assert.deepEqual((await h.call('PUT', '/api/settings/call-screening', messages)).json(), messages);
+  await h.call('PUT', '/api/settings/call-screening', screening);
   assert.ok('blocked[0]' in fieldsOf(await h.call('PUT', '/api/settings/call-screening', { blocked: ['abc'] })));
 
   const starCodes = { dndOn: '*10', dndOff: '*11' };

@@ -8,6 +8,7 @@ import { field, showErrors, clearErrors } from './forms.js';
 const PAGES = [
   { id: 'status', label: 'Status' },
   { id: 'calls', label: 'Call history' },
+  { id: 'messages', label: 'Messages' },
   { id: 'accounts', label: 'SIP accounts' },
   { id: 'ports', label: 'Phone ports' },
   { id: 'landline', label: 'Landline' },

@@ -87,8 +87,8 @@ const lines = (text) => text.split(/[\n,]+/).map((s) => s.trim()).filter(Boolean
 
 function screeningForm(ctx, schema, cs) {
   const S = (name, label, opts) => sfield(schema, ['callScreening', name], label, name, opts);
-  const unknown = choicesFor(schema, ['callScreening', 'unknownCallers'], ['ring', 'announce', 'reject']);
-  const unknownLabels = { ring: 'Ring as usual', announce: 'Answer with an announcement, then hang up', reject: 'Reject without ringing' };
+  const unknown = choicesFor(schema, ['callScreening', 'unknownCallers'], ['ring', 'announce', 'message', 'reject']);
+  const unknownLabels = { ring: 'Ring as usual', announce: 'Answer with an announcement, then hang up', message: 'Answer, take a message, then hang up', reject: 'Reject without ringing' };
   const btn = h('button', { type: 'submit', class: 'primary' }, 'Save call screening');
   const form = h('form', { novalidate: true },
     h('div', { class: 'grid' },

@@ -1,0 +1,70 @@
+/**
+ * The answering machine end to end on the simulated board: call screening set to take
+ * a message; an unknown landline caller rings, is answered, hears the greeting and the
+ * beep, speaks, hangs up. The message is listed by GET /api/messages with the caller's
+ * number, its audio is what the caller said (not silence), it can be marked heard and
+ * deleted; the phones never rang and the call history says `screened`.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { rms } from '../audio/levels.js';
+import { parseWav } from '../board/sim/wav.js';
+import { noiseWav, startBox } from './support/phones.js';
+import { waitFor } from './support/wait-for.js';
+
+const UNKNOWN = '5559876543';
+/** The greeting is 7.8 s, then the 0.5 s beep: the caller starts speaking after it. */
+const GREETING_AND_BEEP_MS = 9500;
+
+interface MessagesBody { messages: { id: number; from: string | null; callerName: string | null; port: number; durationMs: number; heard: boolean; audioUrl: string }[]; unheard: number }
+interface CallsBody { calls: { from: string; disposition: string; hangupCause: string }[] }
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+test('an unknown landline caller leaves a message: listed with its audio, marked heard, deleted; no phone rang', { timeout: 90_000 }, async (t) => {
+  const box = await startBox({
+    region: 'US',
+    lines: [
+      { port: 1, kind: 'fxs', extension: '101' },
+      { port: 2, kind: 'fxs', extension: '102' },
+      { port: 3, kind: 'fxo', prefix: '9' },
+    ],
+    callScreening: { allowed: ['2125550000'], unknownCallers: 'message' },
+  });
+  t.after(() => box.stop());
+  await box.sim('fxo/3/ring', { number: UNKNOWN, name: 'DOE JANE' });
+  await box.waitLandline(3, 'the box answers', (l) => l.offHook, 15_000);
+  await box.waitLandline(3, 'the caller hears the greeting', (l) => l.hearing === 'voice', 5000);
+  await sleep(GREETING_AND_BEEP_MS);
+  const play = await box.api.request('POST', '/api/sim/fxo/3/play', noiseWav(3000, 5));
+  assert.equal(play.status, 202);
+  await sleep(3500);
+  await box.sim('fxo/3/hangup');
+  await box.waitLandline(3, 'the box hangs up', (l) => !l.offHook, 10_000);
+
+  const listed = await waitFor('the message listed', async () => {
+    const body = (await box.api.request('GET', '/api/messages')).json as MessagesBody;
+    return body.messages.length > 0 ? body : undefined;
+  }, 5000, 200);
+  assert.equal(listed.unheard, 1);
+  assert.equal(listed.messages.length, 1);
+  const m = listed.messages[0]!;
+  assert.deepEqual({ from: m.from, callerName: m.callerName, port: m.port, heard: m.heard }, { from: UNKNOWN, callerName: 'DOE JANE', port: 3, heard: false });
+  assert.ok(m.durationMs >= 2000 && m.durationMs <= 5000, `about the 3 s the caller spoke (${m.durationMs} ms)`);
+
+  const audio = await box.api.request('HEAD', m.audioUrl);
+  assert.equal(audio.status, 200);
+  assert.equal(audio.headers.get('content-type'), 'audio/wav');
+  const samples = parseWav(await box.api.bytes(m.audioUrl));
+  assert.ok(rms(samples) > 500, `the recording is what the caller said, not silence (RMS ${rms(samples).toFixed(0)})`);
+
+  for (const port of [1, 2]) assert.equal((await box.phone(port)).rings, 0, `phone ${port} never rang`);
+  const calls = (await box.api.request('GET', '/api/calls')).json as CallsBody;
+  assert.deepEqual(calls.calls.map((c) => [c.from, c.disposition, c.hangupCause]), [[UNKNOWN, 'screened', 'screened: unknown caller, message recorded']]);
+
+  assert.equal((await box.api.request('PATCH', `/api/messages/${m.id}`, { heard: true })).status, 200);
+  assert.equal(((await box.api.request('GET', '/api/messages')).json as MessagesBody).unheard, 0);
+  assert.equal((await box.api.request('DELETE', `/api/messages/${m.id}`)).status, 204);
+  assert.deepEqual(((await box.api.request('GET', '/api/messages')).json as MessagesBody).messages, []);
+  assert.equal((await box.api.request('GET', `/api/messages/${m.id}/audio`)).status, 404);
+});
