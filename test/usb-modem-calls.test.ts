@@ -21,16 +21,13 @@
  */
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { encodeCallerIdMessage } from '../audio/caller-id/message.js';
 import { MU_LAW_SILENCE } from '../audio/g711/index.js';
 import { rms } from '../audio/levels.js';
 import { parseWav } from '../board/sim/wav.js';
 import { ModemSimulator, socatAvailable } from '../board/usb-modem/test-support/modem-simulator.js';
-import { ApiClient, startAppliance, tempDataDir, type RunningAppliance } from './support/appliance-process.js';
-import { ADMIN_PASSWORD } from './support/phones.js';
+import type { ApiClient, RunningAppliance } from './support/appliance-process.js';
+import { startModemBox, type ModemBoxProcess } from './support/modem-box.js';
 import { waitFor } from './support/wait-for.js';
 
 const skip = socatAvailable() ? false : 'socat is not installed';
@@ -49,11 +46,10 @@ interface StatusView { lines: { fxs: PortView[]; fxo: PortView[] }; calls: { id:
 interface CdrView { id: number; direction: string; from: string; disposition: string; hangupCause: string }
 interface CallsView { active: unknown[]; calls: CdrView[] }
 
-let dir = '';
+let box: ModemBoxProcess | undefined;
 let sim: ModemSimulator;
 let app: RunningAppliance;
 let api: ApiClient;
-let feeder: NodeJS.Timeout | undefined;
 
 /** A box and its modem: the full-duplex one by default, the half-duplex one in its own section below. */
 interface ModemBox { readonly sim: ModemSimulator; readonly api: ApiClient }
@@ -99,35 +95,19 @@ const nonSilent = (from: number): number => sim.received.slice(from).filter((b) 
 
 before(async () => {
   if (skip !== false) return;
-  dir = mkdtempSync(join(tmpdir(), 'dialtone-modem-e2e-'));
-  sim = await ModemSimulator.start(dir, 'cx93001');
   // A modem in voice mode streams samples continuously: 160 µ-law bytes of silence every 20 ms.
-  feeder = setInterval(() => {
-    if (sim.mode === 'duplex' || sim.mode === 'receive') sim.sendAudio(new Uint8Array(160).fill(MU_LAW_SILENCE));
-  }, 20);
-  const file = join(dir, 'provision.json');
-  writeFileSync(file, JSON.stringify({
-    version: 1,
-    admin: { password: ADMIN_PASSWORD },
+  box = await startModemBox('cx93001', {
     region: 'US',
     lines: [{ port: 1, kind: 'fxo', name: 'Landline' }],
     callScreening: { blocked: [BLOCKED], allowed: [ALLOWED], unknownCallers: 'announce' },
-  }));
-  app = await startAppliance({ dataDir: tempDataDir(), args: ['--board', 'usb-modem', '--modem', sim.path, '--provision', file] });
-  api = new ApiClient(app.url);
-  const login = await api.request('POST', '/api/session', { username: 'admin', password: ADMIN_PASSWORD });
-  if (login.status !== 200) throw new Error(`login: ${login.status} ${login.text}`);
+  }, (s) => {
+    if (s.mode === 'duplex' || s.mode === 'receive') s.sendAudio(new Uint8Array(160).fill(MU_LAW_SILENCE));
+  });
+  ({ sim, app, api } = box);
 });
 
 after(async () => {
-  if (process.env.MODEM_E2E_DUMP === '1' && app !== undefined) console.log(app.output());
-  if (feeder !== undefined) clearInterval(feeder);
-  if (app !== undefined) {
-    await app.stop();
-    app.cleanup();
-  }
-  if (sim !== undefined) await sim.close();
-  if (dir !== '') rmSync(dir, { recursive: true, force: true });
+  await box?.stop();
 });
 
 test('the box initialises the modem and port 1 is available', { skip, timeout: 30_000 }, async () => {
@@ -271,11 +251,10 @@ test('nothing went wrong in the box', { skip }, () => {
 });
 
 describe('a half-duplex modem (USR 5637-like: no AT+VTR)', () => {
-  let hdir = '';
+  let hbox: ModemBoxProcess | undefined;
   let hsim: ModemSimulator;
   let happ: RunningAppliance;
   let hapi: ApiClient;
-  let hfeeder: NodeJS.Timeout | undefined;
   /** While true the caller speaks: the modem sends loud 8-bit samples instead of silence (0x80). */
   let speaking = false;
   const box = (): ModemBox => ({ sim: hsim, api: hapi });
@@ -288,11 +267,12 @@ describe('a half-duplex modem (USR 5637-like: no AT+VTR)', () => {
 
   before(async () => {
     if (skip !== false) return;
-    hdir = mkdtempSync(join(tmpdir(), 'dialtone-modem-hd-e2e-'));
-    hsim = await ModemSimulator.start(hdir, 'usr5637');
     let seed = 1;
-    hfeeder = setInterval(() => {
-      if (hsim.mode !== 'receive') return;
+    hbox = await startModemBox('usr5637', {
+      region: 'US', lines: [{ port: 1, kind: 'fxo', name: 'Landline' }],
+      callScreening: { allowed: [ALLOWED], unknownCallers: 'announce' },
+    }, (s) => {
+      if (s.mode !== 'receive') return;
       const frame = new Uint8Array(160).fill(0x80);
       if (speaking) {
         for (let i = 0; i < frame.length; i++) {
@@ -300,29 +280,14 @@ describe('a half-duplex modem (USR 5637-like: no AT+VTR)', () => {
           frame[i] = 0x80 + ((seed >> 16) % 80) - 40;
         }
       }
-      hsim.sendAudio(frame);
-    }, 20);
-    const file = join(hdir, 'provision.json');
-    writeFileSync(file, JSON.stringify({
-      version: 1, admin: { password: ADMIN_PASSWORD }, region: 'US', lines: [{ port: 1, kind: 'fxo', name: 'Landline' }],
-      callScreening: { allowed: [ALLOWED], unknownCallers: 'announce' },
-    }));
-    happ = await startAppliance({ dataDir: tempDataDir(), args: ['--board', 'usb-modem', '--modem', hsim.path, '--provision', file] });
-    hapi = new ApiClient(happ.url);
-    const login = await hapi.request('POST', '/api/session', { username: 'admin', password: ADMIN_PASSWORD });
-    if (login.status !== 200) throw new Error(`login: ${login.status} ${login.text}`);
+      s.sendAudio(frame);
+    });
+    ({ sim: hsim, app: happ, api: hapi } = hbox);
     await hsim.waitFor('the init commands', () => hsim.commands.includes('AT+VTR=?'), 15_000);
   });
 
   after(async () => {
-    if (process.env.MODEM_E2E_DUMP === '1' && happ !== undefined) console.log(happ.output());
-    if (hfeeder !== undefined) clearInterval(hfeeder);
-    if (happ !== undefined) {
-      await happ.stop();
-      happ.cleanup();
-    }
-    if (hsim !== undefined) await hsim.close();
-    if (hdir !== '') rmSync(hdir, { recursive: true, force: true });
+    await hbox?.stop();
   });
 
   test('an unknown caller hears the announcement: the box switches to AT+VTX before playing it', { skip, timeout: 60_000 }, async () => {
