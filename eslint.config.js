@@ -11,7 +11,7 @@ const project = tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['eslint.config.js', 'test/run.mjs'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: { projectService: { allowDefaultProject: ['eslint.config.js', 'test/run.mjs', 'image-build/boot-test/agent.cjs'] }, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
@@ -30,8 +30,14 @@ const project = tseslint.config(
     },
   },
   {
-    files: ['eslint.config.js', 'test/run.mjs'],
+    files: ['eslint.config.js', 'test/run.mjs', 'image-build/boot-test/agent.cjs'],
     ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    // The boot test's agent: CommonJS run by the image's node inside the guest.
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: globals.node },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     // Plain JavaScript run by node directly.
