@@ -8,7 +8,7 @@
  * - Deleting a message removes its file. A file that is missing or unreadable is a
  *   `MessageAudioError` when the audio is asked for; the list still shows the message.
  * - Messages are not part of the configuration document (backups leave them out); a
- *   factory reset deletes them with their files (`deleteAll`).
+ *   factory reset deletes their rows with the others, then their files (`removeFiles`).
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -133,10 +133,6 @@ export class MessagesRepository {
     return this.all.all().map(toMessage);
   }
 
-  unheardCount(): number {
-    return this.list().filter((m) => !m.heard).length;
-  }
-
   /** NotFoundError for an unknown id. */
   get(id: number): Message {
     const row = Number.isSafeInteger(id) ? this.one.get(id) : undefined;
@@ -179,12 +175,7 @@ export class MessagesRepository {
     this.removeFile(m.file);
   }
 
-  /** Deletes every message row (inside the caller's write, e.g. a factory reset); `removeFiles` then clears the directory. */
-  deleteAllRows(): boolean {
-    return this.ctx.db.prepare('DELETE FROM messages').run().changes > 0;
-  }
-
-  /** Removes every file in the messages directory. */
+  /** Removes every file in the messages directory (a factory reset, once it has deleted the rows). */
   removeFiles(): void {
     if (this.dir === undefined) return;
     let names: string[];

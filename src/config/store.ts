@@ -134,7 +134,7 @@ export class ConfigStore extends EventEmitter<{ change: [ConfigChange] }> {
         changed('apiTokens', wipe('api_tokens'));
         wipe('cdrs');
         wipe('events');
-        this.messages.deleteAllRows();
+        wipe('messages');
         changed('admin', wipe('admin'), 'delete');
       });
       this.messages.removeFiles();
