@@ -265,6 +265,20 @@ describe('a half-duplex modem (USR 5637-like: no AT+VTR)', () => {
     if (r.status !== 200) throw new Error(`PUT call-screening: ${r.status} ${r.text}`);
   };
 
+  /** An unknown caller rings until the box answers and turns to transmit; the history length and command count before. */
+  const unknownCallerAnswered = async (): Promise<{ known: number; from: number }> => {
+    await idleLine(box());
+    const known = (await history(box())).length;
+    const from = hsim.commands.length;
+    const ring = ringer([`NMBR = ${UNKNOWN}`, 'NAME = DOE JANE'], hsim);
+    try {
+      await hsim.waitFor('voice transmit', () => hsim.mode === 'transmit', 2 * RING_PERIOD_MS);
+    } finally {
+      ring.stop();
+    }
+    return { known, from };
+  };
+
   before(async () => {
     if (skip !== false) return;
     let seed = 1;
@@ -292,15 +306,7 @@ describe('a half-duplex modem (USR 5637-like: no AT+VTR)', () => {
 
   test('an unknown caller hears the announcement: the box switches to AT+VTX before playing it', { skip, timeout: 60_000 }, async () => {
     await screening('announce');
-    await idleLine(box());
-    const known = (await history(box())).length;
-    const from = hsim.commands.length;
-    const ring = ringer([`NMBR = ${UNKNOWN}`, 'NAME = DOE JANE'], hsim);
-    try {
-      await hsim.waitFor('voice transmit', () => hsim.mode === 'transmit', 2 * RING_PERIOD_MS);
-    } finally {
-      ring.stop();
-    }
+    const { known, from } = await unknownCallerAnswered();
     const audioFrom = hsim.received.length;
     assert.deepEqual(hsim.commands.slice(from), ['AT+FCLASS=8', 'AT+VSM=128,8000', 'AT+VLS=1', 'AT+VRX', 'AT+VTX'], 'answered listening, then turned to transmit');
     await hsim.waitFor('ATH', () => hsim.commands.at(-1) === 'ATH', 20_000);
@@ -313,15 +319,7 @@ describe('a half-duplex modem (USR 5637-like: no AT+VTR)', () => {
 
   test('message: the caller hears the greeting (AT+VTX), then the box listens (AT+VRX) and keeps what the modem sends', { skip, timeout: 90_000 }, async () => {
     await screening('message');
-    await idleLine(box());
-    const known = (await history(box())).length;
-    const from = hsim.commands.length;
-    const ring = ringer([`NMBR = ${UNKNOWN}`, 'NAME = DOE JANE'], hsim);
-    try {
-      await hsim.waitFor('voice transmit', () => hsim.mode === 'transmit', 2 * RING_PERIOD_MS);
-    } finally {
-      ring.stop();
-    }
+    const { known, from } = await unknownCallerAnswered();
     const audioFrom = hsim.received.length;
     await hsim.waitFor('back to AT+VRX after the greeting and the beep', () => hsim.commands.slice(from).filter((c) => c === 'AT+VRX').length === 2 && hsim.mode === 'receive', 20_000);
     assert.deepEqual(hsim.commands.slice(from), ['AT+FCLASS=8', 'AT+VSM=128,8000', 'AT+VLS=1', 'AT+VRX', 'AT+VTX', 'AT+VRX']);
