@@ -9,17 +9,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rms } from '../audio/levels.js';
 import { parseWav } from '../board/sim/wav.js';
-import { noiseWav, startBox } from './support/phones.js';
+import { leaveMessage } from './support/leave-message.js';
+import { startBox } from './support/phones.js';
 import { waitFor } from './support/wait-for.js';
 
 const UNKNOWN = '5559876543';
-/** The greeting is 7.8 s, then the 0.5 s beep: the caller starts speaking after it. */
-const GREETING_AND_BEEP_MS = 9500;
 
 interface MessagesBody { messages: { id: number; from: string | null; callerName: string | null; port: number; durationMs: number; heard: boolean; audioUrl: string }[]; unheard: number }
 interface CallsBody { calls: { from: string; disposition: string; hangupCause: string }[] }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 test('an unknown landline caller leaves a message: listed with its audio, marked heard, deleted; no phone rang', { timeout: 90_000 }, async (t) => {
   const box = await startBox({
@@ -32,15 +29,7 @@ test('an unknown landline caller leaves a message: listed with its audio, marked
     callScreening: { allowed: ['2125550000'], unknownCallers: 'message' },
   });
   t.after(() => box.stop());
-  await box.sim('fxo/3/ring', { number: UNKNOWN, name: 'DOE JANE' });
-  await box.waitLandline(3, 'the box answers', (l) => l.offHook, 15_000);
-  await box.waitLandline(3, 'the caller hears the greeting', (l) => l.hearing === 'voice', 5000);
-  await sleep(GREETING_AND_BEEP_MS);
-  const play = await box.api.request('POST', '/api/sim/fxo/3/play', noiseWav(3000, 5));
-  assert.equal(play.status, 202);
-  await sleep(3500);
-  await box.sim('fxo/3/hangup');
-  await box.waitLandline(3, 'the box hangs up', (l) => !l.offHook, 10_000);
+  await leaveMessage(box, UNKNOWN, 'DOE JANE');
 
   const listed = await waitFor('the message listed', async () => {
     const body = (await box.api.request('GET', '/api/messages')).json as MessagesBody;

@@ -1,6 +1,6 @@
 // The answering machine's messages (call screening with "take a message"): GET /api/messages,
 // one card per message with the caller, when, how long, a player, "Mark as heard" and "Delete".
-// Playing a message marks it heard. The list refreshes when a call ends (a new message may be in).
+// Playing a message marks it heard (in place). The list refreshes when a call ends (a new message may be in).
 import { h, replace, duration, when } from '../dom.js';
 
 export const title = 'Messages';
@@ -14,18 +14,25 @@ export function mount(root, ctx) {
 
   let generation = 0;
   let stopped = false;
+  /** The messages on the page, as last loaded (their `heard` kept up to date). */
+  let shown = [];
+
+  const summarise = () => {
+    const unheard = shown.filter((m) => !m.heard).length;
+    summary.className = 'form-message';
+    summary.textContent = shown.length === 0
+      ? 'No messages.'
+      : `${shown.length} message${shown.length === 1 ? '' : 's'}, ${unheard} new.`;
+  };
 
   const load = async () => {
     const mine = ++generation;
     try {
       const res = await ctx.api('GET', '/api/messages');
       if (mine !== generation || stopped) return;
-      const messages = res.messages ?? [];
-      replace(list, messages.map((m) => item(m)));
-      summary.className = 'form-message';
-      summary.textContent = messages.length === 0
-        ? 'No messages.'
-        : `${messages.length} message${messages.length === 1 ? '' : 's'}, ${res.unheard} new.`;
+      shown = res.messages ?? [];
+      replace(list, shown.map((m) => item(m)));
+      summarise();
     } catch (err) {
       if (mine !== generation || stopped) return;
       summary.className = 'form-message error';
@@ -53,6 +60,23 @@ export function mount(root, ctx) {
     }
   };
 
+  // Playing marks a message heard where it stands: rebuilding the list would take the
+  // playing <audio> out of the document, which pauses it.
+  const heardInPlace = async (m, card) => {
+    try {
+      await ctx.api('PATCH', `/api/messages/${m.id}`, { heard: true });
+    } catch (err) {
+      ctx.toast(`Could not update the message: ${err.message}`);
+      return;
+    }
+    m.heard = true;
+    card.classList.remove('unheard');
+    card.querySelector('.badge')?.remove();
+    const toggle = card.querySelector('button[data-action="heard"]');
+    if (toggle !== null) toggle.textContent = 'Mark as new';
+    summarise();
+  };
+
   const item = (m) => {
     const heading = `${caller(m)}, ${when(m.receivedAt)}`;
     const headingId = `message-${m.id}-title`;
@@ -62,15 +86,16 @@ export function mount(root, ctx) {
       problem.hidden = false;
       problem.textContent = 'The recording cannot be played (its file is missing or damaged). You can delete the message.';
     });
-    player.addEventListener('play', () => { if (!m.heard) setHeard(m, true); }, { once: true });
-    return h('li', { class: `card message${m.heard ? '' : ' unheard'}`, 'aria-labelledby': headingId, 'data-id': m.id },
+    const card = h('li', { class: `card message${m.heard ? '' : ' unheard'}`, 'aria-labelledby': headingId, 'data-id': m.id },
       h('h2', { id: headingId }, m.heard ? null : h('span', { class: 'badge' }, 'New '), heading),
       h('p', {}, `Length ${duration(m.durationMs / 1000)} · landline port ${m.port}`),
       player,
       problem,
       h('div', { class: 'actions' },
-        h('button', { type: 'button', onclick: () => setHeard(m, !m.heard) }, m.heard ? 'Mark as new' : 'Mark as heard'),
+        h('button', { type: 'button', 'data-action': 'heard', onclick: () => setHeard(m, !m.heard) }, m.heard ? 'Mark as new' : 'Mark as heard'),
         h('button', { type: 'button', class: 'danger', onclick: () => remove(m) }, 'Delete')));
+    player.addEventListener('play', () => { if (!m.heard) heardInPlace(m, card); }, { once: true });
+    return card;
   };
 
   load();
