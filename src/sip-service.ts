@@ -17,7 +17,7 @@ import type { Clock } from './clock.js';
 import type { PolicyAccount } from './sip/policy/index.js';
 import { SessionRouter } from './sip/session/index.js';
 import { SipStack, type SipStackOptions } from './sip/stack/sip-stack.js';
-import { loadOrCreateTlsIdentity } from './sip/transport/tls-identity.js';
+import { loadOrCreateTlsIdentity, SIP_TLS_FILES } from './tls-identity.js';
 import type { Logger } from './log.js';
 import { TraceBuffer } from './sip/trace/index.js';
 import { AccountAgent, type AccountStatus } from './sip/ua/account-agent.js';
@@ -194,7 +194,7 @@ export class SipRuntime {
     if (this.opts.tlsDir === undefined) return undefined;
     let identity: { cert: Buffer; key: Buffer };
     try {
-      identity = await loadOrCreateTlsIdentity(this.opts.tlsDir, TLS_HOST_NAME);
+      identity = await loadOrCreateTlsIdentity(this.opts.tlsDir, { ...SIP_TLS_FILES, names: [TLS_HOST_NAME], purpose: 'SIP TLS' });
     } catch (err) {
       log.error('SIP over TLS is off: no TLS certificate', { err: toError(err).message });
       return undefined;
