@@ -43,6 +43,7 @@ import { sipTraceRoutes } from './web/routes/sip-trace.js';
 import { logsRoutes } from './web/routes/logs.js';
 import { messagesRoutes } from './web/routes/messages.js';
 import { systemRoutes, type RestartPart } from './web/routes/system.js';
+import { AdminHttps, type AdminHttpsStatus } from './web/admin-https.js';
 import { createWebServer } from './web/server.js';
 import { SessionStore } from './web/sessions.js';
 import { VERSION } from './version.js';
@@ -58,6 +59,8 @@ export interface ApplianceOptions {
   httpHost: string;
   /** 0 picks a free port (tests); the port first bound is kept across web restarts. */
   httpPort: number;
+  /** `--https-port`: also serve the page over HTTPS with the admin certificate (0: a free port). */
+  httpsPort?: number;
   sipPort: number;
   /** Address the SIP transports bind to (default: every address). */
   sipAddress?: string;
@@ -85,6 +88,8 @@ export interface ApplianceStatus {
   uptimeSeconds: number;
   healthy: boolean;
   http: { port: number };
+  /** null when HTTPS was not asked for. */
+  https: AdminHttpsStatus | null;
   sip: { port: number; registrations: AccountStatus[] };
   lines: LineStatus;
   calls: ActiveCall[];
@@ -102,6 +107,7 @@ export class Appliance {
   private readonly limiter: LoginLimiter;
   private store: ConfigStore | undefined;
   private boundHttpPort: number | undefined;
+  private readonly adminHttps: AdminHttps | undefined;
   readonly sip: SipRuntime;
   readonly lines: LinesRuntime;
   private readonly startedAtWall: number;
@@ -114,6 +120,7 @@ export class Appliance {
     this.startedAtWall = clock.wallTime();
     this.sessions = new SessionStore(clock);
     this.limiter = new LoginLimiter(clock);
+    this.adminHttps = opts.httpsPort === undefined ? undefined : new AdminHttps({ port: opts.httpsPort, host: opts.httpHost, tlsDir: join(opts.dataDir, 'tls') });
     this.sip = new SipRuntime({
       port: opts.sipPort,
       ...(opts.sipAddress !== undefined ? { address: opts.sipAddress } : {}),
@@ -198,6 +205,7 @@ export class Appliance {
       uptimeSeconds: Math.floor((clock.now() - this.startedAt) / 1000),
       healthy: this.healthy(),
       http: { port: this.httpPort },
+      https: this.adminHttps?.status() ?? null,
       sip: { port: this.sipPort, registrations: this.sip.registrations() },
       lines: this.lines.status(),
       calls: this.lines.calls(),
@@ -267,6 +275,7 @@ export class Appliance {
             logsRoutes(() => this.opts.logRing),
             systemRoutes({
               version: VERSION, board: this.opts.board, dataDir: this.opts.dataDir, log: ctx.log,
+              https: () => this.adminHttps?.status() ?? null,
               uptimeSeconds: () => Math.floor((this.opts.clock.now() - this.startedAt) / 1000),
               restart: (part) => this.restart(part),
             }),
@@ -291,7 +300,14 @@ export class Appliance {
         const address = server.server.address();
         if (address !== null && typeof address === 'object') this.boundHttpPort = address.port;
         ctx.log.info('web server listening', { port: this.httpPort, host: this.opts.httpHost });
-        return { stop: () => server.close() };
+        const https = await this.adminHttps?.start(server, ctx.log);
+        return {
+          stop: async () => {
+            await https?.close();
+            this.adminHttps?.stopped();
+            await server.close();
+          },
+        };
       },
     };
   }

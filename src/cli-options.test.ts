@@ -37,6 +37,14 @@ test('bad values are refused naming the flag', () => {
   assert.deepEqual(Object.keys(fieldsOf(['--http-port', '70000', '--log-level', 'loud'])), ['--http-port', '--log-level']);
   assert.deepEqual(Object.keys(fieldsOf(['--sip-port', '12a'])), ['--sip-port']);
   assert.throws(() => parseCliOptions(['--frobnicate']), ValidationError);
+  assert.deepEqual(fieldsOf(['--https-port', 'x']), { '--https-port': 'a port number from 0 to 65535' });
+  assert.deepEqual(fieldsOf(['--http-port', '80', '--https-port', '80']), { '--https-port': 'must differ from --http-port' });
+});
+
+test('HTTPS is off unless --https-port asks for it', () => {
+  assert.equal(parseCliOptions([]).httpsPort, undefined);
+  assert.equal(parseCliOptions(['--https-port', '443']).httpsPort, 443);
+  assert.equal(parseCliOptions(['--http-port', '0', '--https-port', '0']).httpsPort, 0, 'tests: two free ports');
 });
 
 function fieldsOf(argv: string[]): Record<string, string> {
@@ -77,7 +85,7 @@ test('--modem is for the usb-modem board, --gpio-root for gpio-slic', () => {
 });
 
 test('USAGE names every flag', () => {
-  for (const flag of ['--board', '--data-dir', '--http-port', '--http-host', '--sip-port', '--provision', '--log-level', '--profile', '--modem', '--gpio-root', '--help', '--version']) {
+  for (const flag of ['--board', '--data-dir', '--http-port', '--https-port', '--http-host', '--sip-port', '--provision', '--log-level', '--profile', '--modem', '--gpio-root', '--help', '--version']) {
     assert.ok(USAGE.includes(flag), flag);
   }
 });

@@ -2,6 +2,7 @@
  * The command line (a DESIGN contract):
  * dialtone [--board sim|gpio-slic|usb-modem] [--data-dir DIR] [--http-port N]
  *          [--sip-port N] [--provision FILE] [--log-level L]
+ * and [--https-port N]: the page over HTTPS too, with the box's admin certificate.
  * and, for the hardware boards: [--profile ID] (board/profiles/ID.json, checked to
  * belong to the board), [--modem PATH] (the usb-modem board's serial device) and
  * [--gpio-root DIR] (where the gpio-slic board looks for sysfs, for tests).
@@ -18,6 +19,8 @@ export interface CliOptions {
   board: BoardKind;
   dataDir: string;
   httpPort: number;
+  /** `--https-port`: also serve the page over HTTPS (undefined: HTTP only). */
+  httpsPort: number | undefined;
   /** The SIP port asked for; when not given explicitly, the next free port from 5060 is used. */
   sipPort: number;
   sipPortExplicit: boolean;
@@ -40,6 +43,8 @@ export const USAGE = `Usage: dialtone [options]
   --board sim|gpio-slic|usb-modem  line hardware (default: sim)
   --data-dir DIR                   database and logs (default: ./data)
   --http-port N                    web page and API port (default: 8080)
+  --https-port N                   also serve the page over HTTPS on N, with the certificate
+                                   in DIR/tls/admin.crt (made when missing; default: off)
   --http-host ADDR                 address to listen on (default: all, "::")
   --sip-port N                     SIP port (default: 5060, or the next free one)
   --provision FILE                 apply this provisioning document at start
@@ -60,6 +65,7 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
         board: { type: 'string', default: 'sim' },
         'data-dir': { type: 'string', default: './data' },
         'http-port': { type: 'string', default: '8080' },
+        'https-port': { type: 'string' },
         'http-host': { type: 'string', default: '::' },
         'sip-port': { type: 'string' },
         provision: { type: 'string' },
@@ -82,6 +88,8 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
   if (!(BOARDS as readonly string[]).includes(board)) fields['--board'] = `one of ${BOARDS.join(', ')}`;
   const httpPort = port(v['http-port'] ?? '8080', '--http-port', fields);
   const sipPort = port(v['sip-port'] ?? '5060', '--sip-port', fields);
+  const httpsPort = v['https-port'] === undefined ? undefined : port(v['https-port'], '--https-port', fields);
+  if (httpsPort !== undefined && httpsPort !== 0 && httpsPort === httpPort) fields['--https-port'] = 'must differ from --http-port';
   const logLevel = v['log-level'] ?? 'info';
   if (!isLogLevel(logLevel)) fields['--log-level'] = `one of ${LOG_LEVELS.join(', ')}`;
   const dataDir = v['data-dir'] ?? './data';
@@ -95,6 +103,7 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
     board: board as BoardKind,
     dataDir,
     httpPort,
+    httpsPort,
     sipPort,
     sipPortExplicit: v['sip-port'] !== undefined,
     provision: v.provision,

@@ -92,6 +92,7 @@ export async function runAppliance(argv: string[], deps: RunDeps = {}): Promise<
       dataDir: opts.dataDir,
       httpHost: opts.httpHost,
       httpPort: opts.httpPort,
+      ...(opts.httpsPort !== undefined ? { httpsPort: opts.httpsPort } : {}),
       sipPort,
       provision,
       clock,
@@ -130,6 +131,12 @@ export async function runAppliance(argv: string[], deps: RunDeps = {}): Promise<
   const host = opts.httpHost === '::' || opts.httpHost === '0.0.0.0' ? 'localhost' : opts.httpHost;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${app.httpPort}/`;
   out(`Dialtone ${VERSION} is running on the ${opts.board} board. Open ${url} in a browser.`);
+  const https = app.status().https;
+  if (https !== null) {
+    out(https.port !== null
+      ? `Also over HTTPS: https://${host.includes(':') ? `[${host}]` : host}:${https.port}/ (certificate SHA-256 ${https.fingerprint ?? 'unknown'}).`
+      : `HTTPS is off: ${https.error ?? 'not served'}.`);
+  }
   out(`SIP port: ${app.sipPort} (UDP and TCP). Data: ${opts.dataDir}.`);
   notifier.ready();
   notifier.status(`serving ${url}`);

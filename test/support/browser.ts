@@ -25,10 +25,16 @@ export function browserSkip(): string | false {
 export interface RunningBrowser {
   browser: Browser;
   /** A fresh context (its own cookies: a second browser session). */
-  context(opts?: { phone?: boolean }): Promise<BrowserContext>;
+  context(opts?: ContextOptions): Promise<BrowserContext>;
   /** A page in a fresh context at `url`, with console errors and page errors collected. */
-  open(url: string, opts?: { phone?: boolean }): Promise<OpenedPage>;
+  open(url: string, opts?: ContextOptions): Promise<OpenedPage>;
   close(): Promise<void>;
+}
+
+export interface ContextOptions {
+  phone?: boolean;
+  /** Accept the box's self-signed HTTPS certificate, as a user does at the browser's warning. */
+  acceptSelfSigned?: boolean;
 }
 
 export interface OpenedPage {
@@ -55,12 +61,13 @@ export async function launchBrowser(): Promise<RunningBrowser> {
       '--autoplay-policy=no-user-gesture-required',
     ],
   });
-  const context = async (opts: { phone?: boolean } = {}): Promise<BrowserContext> =>
+  const context = async (opts: ContextOptions = {}): Promise<BrowserContext> =>
     browser.newContext({
       viewport: opts.phone === true ? PHONE : DESKTOP,
       ...(opts.phone === true ? { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } : {}),
       acceptDownloads: true,
       permissions: ['microphone'],
+      ...(opts.acceptSelfSigned === true ? { ignoreHTTPSErrors: true } : {}),
     });
   return {
     browser,

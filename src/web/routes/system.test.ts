@@ -63,8 +63,9 @@ test('GET /api/system/info reads the fake system tree', async () => {
     assert.equal(res.statusCode, 200);
     const info = res.json<SystemInfo>();
     assert.deepEqual(Object.keys(info), [
-      'version', 'uptimeSeconds', 'board', 'hostname', 'node', 'platform', 'temperatureC', 'memory', 'loadAverage', 'sdCard', 'dataDisk', 'network',
+      'version', 'uptimeSeconds', 'board', 'hostname', 'node', 'platform', 'temperatureC', 'memory', 'loadAverage', 'sdCard', 'dataDisk', 'network', 'https',
     ]);
+    assert.equal(info.https, null, 'no --https-port');
     assert.equal(info.version, '1.2.3');
     assert.equal(info.uptimeSeconds, 42);
     assert.equal(info.board, 'sim');

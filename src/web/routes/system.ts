@@ -1,7 +1,8 @@
 /**
  * GET /api/system/info — facts about the box for the status page and support: version,
  * uptime, board, host, CPU temperature, memory, load, the SD card's / eMMC's wear, the
- * data disk, and the network (addresses, default gateway, DNS servers). Every value read
+ * data disk, the network (addresses, default gateway, DNS servers) and the admin page's
+ * HTTPS (port, certificate fingerprint, or why it is not served). Every value read
  * from the system is null when it cannot be read; the route never fails for that.
  * POST /api/system/restart {"part"} — 202 at once, then restarts the whole supervision tree
  * (`all`) or one child with those that depend on it (`board`, `lines`, `sip`, `accounts`, `web`).
@@ -13,6 +14,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { toError, ValidationError } from '../../errors.js';
 import type { Logger } from '../../log.js';
+import type { AdminHttpsStatus } from '../admin-https.js';
 import { objectBody } from './body.js';
 
 export const RESTART_PARTS = ['all', 'board', 'lines', 'sip', 'accounts', 'web'] as const;
@@ -25,6 +27,8 @@ export interface SystemDeps {
   /** The data directory; its file system is `dataDisk`. */
   dataDir: string;
   restart: (part: RestartPart) => Promise<void>;
+  /** The admin page over HTTPS (null: not asked for with --https-port). */
+  https?: () => AdminHttpsStatus | null;
   /** Where /sys, /proc and /etc are read from (default '/'; tests point it at a fake tree). */
   sysRoot?: string;
   log: Logger;
@@ -43,6 +47,7 @@ export interface SystemInfo {
   sdCard: { lifeTimeUsed: string | null; preEol: string | null } | null;
   dataDisk: { totalMb: number; freeMb: number } | null;
   network: { interfaces: { name: string; addresses: string[] }[]; gateway: string | null; dns: string[] | null };
+  https: AdminHttpsStatus | null;
 }
 
 export function systemRoutes(deps: SystemDeps): (app: FastifyInstance) => void {
@@ -93,6 +98,7 @@ export async function systemInfo(deps: SystemDeps): Promise<SystemInfo> {
     sdCard: lifeTime === null && preEol === null ? null : { lifeTimeUsed: lifeTimeWords(lifeTime), preEol: preEolWords(preEol) },
     dataDisk: dataDisk(deps.dataDir),
     network: { interfaces: interfaces(), gateway: defaultGateway(route), dns: nameservers(resolv) },
+    https: deps.https?.() ?? null,
   };
 }
 

@@ -140,10 +140,21 @@ function networkView(info) {
     ...(net.interfaces ?? []).map((i) => [`Interface ${i.name}`, (i.addresses ?? []).join(', ') || 'no address']),
     ['Gateway', net.gateway ?? 'unknown'],
     ['DNS servers', (net.dns ?? []).join(', ') || 'unknown'],
+    ...httpsRows(info?.https),
   ];
   return h('div', {},
     h('p', { class: 'help' }, 'The box gets its address from your router (DHCP). These are read only.'),
     h('dl', { class: 'kv' }, rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, String(v))])));
+}
+
+/** The admin page over HTTPS: where, and the certificate's fingerprint to compare with the browser's warning. */
+function httpsRows(https) {
+  if (https == null) return [];
+  if (https.port === null) return [['HTTPS', `not served: ${https.error ?? 'unknown reason'}`]];
+  return [
+    ['HTTPS', `https://${location.hostname}${https.port === 443 ? '' : `:${https.port}`}/`],
+    ['Certificate SHA-256', https.fingerprint ?? 'unknown'],
+  ];
 }
 
 function passwordForm(ctx) {
