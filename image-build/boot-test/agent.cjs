@@ -49,6 +49,7 @@ function status() {
     dataMount: run('findmnt', ['-no', 'SOURCE,SIZE', '--bytes', '/var/lib/dialtone-data']),
     dataDf: run('df', ['-B1', '--output=size', '/var/lib/dialtone-data']).split('\n').pop(),
     tls: fs.existsSync('/var/lib/dialtone/tls') ? fs.readdirSync('/var/lib/dialtone/tls') : [],
+    adminCert: read('/var/lib/dialtone/tls/admin.crt'),
     version: read('/opt/dialtone/package.json') && JSON.parse(read('/opt/dialtone/package.json')).version,
     uptime: read('/proc/uptime'),
   };

@@ -4,18 +4,19 @@
  * with the image's own kernel and initrd, as a 4 GiB card (a qcow2 overlay, so the
  * image stays as built and first boot has room to grow the data partition), with
  * user-mode networking kept off every network (restrict=on) with host port forwards
- * (web 80, SIP 5060 over TCP, the agent), and checks
+ * (web 80 and 443, SIP 5060 over TCP, the agent), and checks
  * what issue 9 asks:
  * - systemd reaches multi-user with no failed unit; dialtone.service is active
  *   (Type=notify: it said READY=1); the root is read-only; first boot grew the data
  *   partition, named the box and made the admin TLS key;
  * - the web page answers on port 80 (the time from power-on is printed), and the
- *   first-start password setup works; the SIP port answers OPTIONS;
+ *   first-start password setup works; the SIP port answers OPTIONS; the page
+ *   answers over HTTPS on 443 with the certificate first boot made for this box;
  * - `systemctl kill -s KILL dialtone` is followed by a restart (a new process)
  *   within the watchdog window (WatchdogSec=20); the time until it is ready again is
  *   printed (under emulation node takes tens of seconds to start);
  * - a reboot keeps the configuration: the password set before still logs in; the
- *   box keeps its name and machine ID (both live on the data partition).
+ *   box keeps its name, machine ID and HTTPS certificate (on the data partition).
  *
  * What only root inside can see comes from agent.cjs, which is NOT in the image:
  * it rides on a small extra disk, started by a unit handed to systemd as a
@@ -23,8 +24,10 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,7 +80,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
   }
 }
 
-interface Ports { http: number; sip: number; agent: number }
+interface Ports { http: number; https: number; sip: number; agent: number }
 
 interface Guest {
   readonly startedAt: number;
@@ -132,7 +135,7 @@ function boot(card: Card, ports: Ports, log: string): Guest {
     'systemd.wants=dialtone-test-agent.service',
     `systemd.set_credential_binary=systemd.unit-dropin.dialtone.service:${Buffer.from(SLOW_START_DROPIN).toString('base64')}`,
   ].join(' ');
-  const fwd = `hostfwd=tcp:127.0.0.1:${ports.http}-:80,hostfwd=tcp:127.0.0.1:${ports.sip}-:5060,hostfwd=tcp:127.0.0.1:${ports.agent}-:7070`;
+  const fwd = `hostfwd=tcp:127.0.0.1:${ports.http}-:80,hostfwd=tcp:127.0.0.1:${ports.https}-:443,hostfwd=tcp:127.0.0.1:${ports.sip}-:5060,hostfwd=tcp:127.0.0.1:${ports.agent}-:7070`;
   const qemu: ChildProcess = spawn('qemu-system-aarch64', [
     '-M', 'virt', '-cpu', 'cortex-a53', '-smp', '2', '-m', '1024', '-nographic', '-no-reboot',
     '-kernel', card.kernel, '-initrd', card.initrd, '-append', append,
@@ -179,6 +182,26 @@ async function http(port: number, method: string, path: string, body?: unknown, 
     json = text;
   }
   return { status: res.status, json, cookie: res.headers.get('set-cookie')?.split(';')[0] };
+}
+
+/**
+ * Logs in over HTTPS, trusting only `certPem` (the box's certificate, read from the
+ * card) for the name dialtone.local: the Set-Cookie line it answers with.
+ */
+function httpsLogin(port: number, certPem: string, password: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const body = JSON.stringify({ username: 'admin', password });
+    const req = httpsRequest({
+      host: '127.0.0.1', port, method: 'POST', path: '/api/session', ca: certPem, servername: 'dialtone.local', timeout: 10_000,
+      headers: { host: 'dialtone.local', 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+    }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode === 200 ? res.headers['set-cookie']?.[0] : undefined));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', () => resolve(undefined));
+    req.end(body);
+  });
 }
 
 /**
@@ -230,6 +253,8 @@ interface AgentStatus {
   rootMount: string;
   dataDf: string;
   tls: string[];
+  /** The admin page's certificate (PEM) that first boot made. */
+  adminCert: string | null;
 }
 
 async function agent<T>(ports: Ports, method: string, path: string): Promise<T> {
@@ -245,7 +270,7 @@ test('the image boots under QEMU: no failed unit, the web page and SIP answer, a
     for (const g of guests) g.kill();
     rmSync(card.dir, { recursive: true, force: true });
   });
-  const ports: Ports = { http: await freePort(), sip: await freePort(), agent: await freePort() };
+  const ports: Ports = { http: await freePort(), https: await freePort(), sip: await freePort(), agent: await freePort() };
 
   // First boot.
   const first = boot(card, ports, join(card.dir, 'console-1.log'));
@@ -273,6 +298,13 @@ test('the image boots under QEMU: no failed unit, the web page and SIP answer, a
   const options = await until('an answer to OPTIONS', () => sipOptions(ports.sip), 60_000, first);
   assert.match(options, /^SIP\/2\.0 200 /, `SIP OPTIONS answered: ${options.split('\r\n')[0] ?? ''}`);
 
+  // HTTPS on 443 with the certificate this card's first boot made for this box's names.
+  assert.ok(s.adminCert !== null, 'the admin certificate is on the card');
+  const adminCert = s.adminCert;
+  assert.equal(new X509Certificate(adminCert).subjectAltName, `DNS:${s.hostname}.local, DNS:dialtone.local`);
+  const secureCookie = await until('a login over HTTPS', () => httpsLogin(ports.https, adminCert, PASSWORD), 60_000, first);
+  assert.match(secureCookie, /; Secure$/, 'the session cookie is Secure over HTTPS');
+
   const killed = await agent<{ restartedMs: number | null; readyAgainMs: number | null; after: Record<string, string> }>(ports, 'POST', '/kill');
   console.log(`systemctl kill -s KILL dialtone: restarted after ${killed.restartedMs ?? 'never'} ms, ready again after ${killed.readyAgainMs ?? 'never'} ms`);
   assert.ok(killed.restartedMs !== null && killed.restartedMs < WATCHDOG_MS, `restarted within the watchdog window: ${killed.restartedMs} ms`);
@@ -295,6 +327,8 @@ test('the image boots under QEMU: no failed unit, the web page and SIP answer, a
   assert.equal(s2.hostname, s.hostname, 'the name stays');
   assert.match(s.machineId ?? '', /^[0-9a-f]{32}$/, 'a machine ID of this card');
   assert.equal(s2.machineId, s.machineId, 'the machine ID stays (restored by the initramfs from the data partition)');
+  assert.equal(s2.adminCert, adminCert, 'the HTTPS certificate stays (a browser\'s exception for it stays valid)');
+  assert.ok(await until('a login over HTTPS after the reboot', () => httpsLogin(ports.https, adminCert, PASSWORD), 60_000, second));
   second.kill();
   await second.exitedPromise;
 });
