@@ -91,16 +91,50 @@ write_manifest() {
   install -D -m 0644 "$m" "$RF/usr/share/dialtone/manifest.txt"
 }
 
+# Same inputs, same card. Files the build wrote (the app, the units, the boot
+# config ...) get SOURCE_DATE_EPOCH as their time, never the time of the build.
+clamp_mtimes() {
+  find "$RF" -xdev -newermt "@$SOURCE_DATE_EPOCH" -print0 | xargs -0r touch -h --no-create -d "@$SOURCE_DATE_EPOCH"
+}
+
+# mke2fs -d copies each file's ctime and atime from the copy genimage made (the time
+# of the build), which no file tool can set: debugfs sets them, on every inode the
+# tree gave the file system, to SOURCE_DATE_EPOCH (mtimes stay the files' own).
+# make_image's E2FSPROGS_FAKE_TIME and E2FSCK_TIME do the superblock's times and crtime.
+normalise_ext4_times() {
+  local fs=$1 tree=$2 stamp cmds
+  shift 2
+  stamp=$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y%m%d%H%M%S)
+  cmds=$(mktemp)
+  # The names as debugfs takes them: /-rooted, in double quotes (refused if one has a quote or a newline).
+  (cd "$tree" && find . -xdev "$@" -print0) | tr '\0' '\n' | awk -v t="$stamp" '
+    /["\r]/ { print "unusable file name for debugfs: " $0 > "/dev/stderr"; bad = 1; next }
+    { p = substr($0, 2); if (p == "") p = "/"; printf "sif \"%s\" ctime %s\nsif \"%s\" atime %s\n", p, t, p, t }
+    END { exit bad }' > "$cmds" || die "cannot list $tree for debugfs"
+  debugfs -w -f "$cmds" "$fs" 2>&1 | grep -v -e '^debugfs[: ]' > "$cmds.out" || true
+  [[ ! -s $cmds.out ]] || { cat "$cmds.out" >&2; die "debugfs could not set the times in $(basename "$fs")"; }
+  rm -f "$cmds" "$cmds.out"
+}
+
 make_image() {
-  local size root_mb cfg=$WORK/genimage.cfg img
+  local size root_mb img fsout=$WORK/gi-fs out=$WORK/gi-out
+  clamp_mtimes
+  # The superblock's times: mke2fs and debugfs (libext2fs) take E2FSPROGS_FAKE_TIME, e2fsck E2FSCK_TIME.
+  export E2FSPROGS_FAKE_TIME=$SOURCE_DATE_EPOCH E2FSCK_TIME=$SOURCE_DATE_EPOCH
   size=$(du -sm --exclude=./boot/firmware --exclude=./var/lib/dialtone-data "$RF" | cut -f1)
   root_mb=$(( (size * 125 / 100 + 63) / 64 * 64 ))
   step "card image: root ${root_mb} MiB (${size} MiB used), genimage"
-  sed -e "s|@ROOT_SIZE@|${root_mb}M|" -e "s|@NAME@|$NAME|" "$HERE/genimage.cfg.in" > "$cfg"
-  rm -rf "$WORK/gi-tmp" "$WORK/gi-out" "$WORK/gi-in"
-  mkdir -p "$WORK/gi-out" "$WORK/gi-in"
-  genimage --config "$cfg" --rootpath "$RF" --tmppath "$WORK/gi-tmp" --inputpath "$WORK/gi-in" --outputpath "$WORK/gi-out"
-  img=$WORK/gi-out/$NAME.img
+  sed -e "s|@ROOT_SIZE@|${root_mb}M|" "$HERE/genimage.cfg.in" > "$WORK/genimage.cfg"
+  sed -e "s|@NAME@|$NAME|" "$HERE/genimage-card.cfg.in" > "$WORK/genimage-card.cfg"
+  rm -rf "$WORK/gi-tmp" "$fsout" "$out" "$WORK/gi-in"
+  mkdir -p "$fsout" "$out" "$WORK/gi-in"
+  # 1. the file systems; their inode times made the build's own; 2. the card around them.
+  genimage --config "$WORK/genimage.cfg" --rootpath "$RF" --tmppath "$WORK/gi-tmp" --inputpath "$WORK/gi-in" --outputpath "$fsout"
+  normalise_ext4_times "$fsout/root.ext4" "$RF" \( -path ./boot/firmware/'*' -o -path ./var/lib/dialtone-data/'*' \) -prune -o
+  normalise_ext4_times "$fsout/data.ext4" "$RF/var/lib/dialtone-data"
+  rm -rf "$WORK/gi-tmp"
+  genimage --config "$WORK/genimage-card.cfg" --rootpath "$RF" --tmppath "$WORK/gi-tmp" --inputpath "$fsout" --outputpath "$out"
+  img=$out/$NAME.img
   step "compressing (xz)"
   rm -f "$OUT/$NAME".*
   xz -T0 -6 -c "$img" > "$OUT/$NAME.img.xz"
