@@ -130,7 +130,7 @@ export class Appliance {
       ...(opts.dns !== undefined ? { dns: opts.dns } : {}),
       tlsDir: join(opts.dataDir, 'tls'),
       incomingCall: (invite) => this.lines.incomingSip(invite),
-      messageWaiting: (account, waiting) => this.lines.router?.messageWaiting(account, waiting),
+      messageWaiting: (account, waiting) => this.lines.messageWaiting(account, waiting),
     }, clock);
     this.lines = new LinesRuntime({
       board: opts.board,

@@ -82,6 +82,12 @@ export class LinesRuntime {
   router: CallRouter | undefined;
   private fxs: ReadonlyMap<number, FxsPort> = new Map();
   private fxo: ReadonlyMap<number, FxoPort> = new Map();
+  /**
+   * Each account's last message-waiting state from its voicemail server. A server
+   * notifies only when it changes, so every new router (a rebuild, a restart of the
+   * lines) is told again; the phones' lamps and stutter tone do not go out with it.
+   */
+  private readonly waiting = new Map<string, boolean>();
 
   constructor(private readonly opts: LinesRuntimeOptions) {}
 
@@ -96,6 +102,12 @@ export class LinesRuntime {
 
   calls(): ActiveCall[] {
     return this.router?.active() ?? [];
+  }
+
+  /** The account's voicemail has (or no longer has) messages: kept, and passed to the phones. */
+  messageWaiting(accountId: string, waiting: boolean): void {
+    this.waiting.set(accountId, waiting);
+    this.router?.messageWaiting(accountId, waiting);
   }
 
   /** A new INVITE for the phones (the SIP runtime's handler). */
@@ -154,6 +166,7 @@ export class LinesRuntime {
           this.fxs = built.fxs;
           this.fxo = built.fxo;
           this.router = built.router;
+          for (const [account, waiting] of this.waiting) if (waiting) built.router.messageWaiting(account, true);
         };
         const teardown = (): void => {
           built?.close();
