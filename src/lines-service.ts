@@ -14,6 +14,8 @@
 import { VirtualFrameClock } from '../audio/port/frame-clock.js';
 import type { Board } from '../board/board.js';
 import { SimBoard } from '../board/sim/sim-board.js';
+import type { SimCallerIdStandard } from '../board/sim/types.js';
+import type { TonePlan } from '../audio/tones/index.js';
 import type { BoardKind } from './cli-options.js';
 import type { CallRouter, SipParts } from './calls/call-router.js';
 import { buildLines, type BuiltLines } from './calls/build-lines.js';
@@ -64,6 +66,12 @@ export interface LineStatus {
 /** Line settings that the line state machines are built from: a change rebuilds them (when no call is up). */
 const REBUILDS = (change: ConfigChange): boolean => change.section === 'lines' || change.section === 'settings' || change.section === 'dialPlan';
 
+/** What the simulated board models of a region: its tones and ring cadence, ring frequency and caller-ID standard. */
+function simRegion(region: string): { plan: TonePlan; ringFrequencyHz: number; callerIdStandard: SimCallerIdStandard } {
+  const profile = regionProfile(region);
+  return { plan: profile.tones, ringFrequencyHz: profile.ringFrequencyHz, callerIdStandard: profile.callerId.standard };
+}
+
 /**
  * What the port runtimes are built from: the region, the dial plan and each line's
  * digit map, caller-ID standard, extension, prefix and call waiting. Features the
@@ -88,6 +96,8 @@ export class LinesRuntime {
    * lines) is told again; the phones' lamps and stutter tone do not go out with it.
    */
   private readonly waiting = new Map<string, boolean>();
+  /** The region the simulated board models. */
+  private simBoardRegion: string | undefined;
 
   constructor(private readonly opts: LinesRuntimeOptions) {}
 
@@ -102,6 +112,17 @@ export class LinesRuntime {
 
   calls(): ActiveCall[] {
     return this.router?.active() ?? [];
+  }
+
+  /**
+   * The simulated board models the region's phones and office (tones, ring cadence,
+   * caller ID): when the region changed, it takes the new one as the lines are built.
+   */
+  private followRegion(board: Board, region: string, log: Logger): void {
+    if (!(board instanceof SimBoard) || this.simBoardRegion === region) return;
+    board.setRegion(simRegion(region));
+    this.simBoardRegion = region;
+    log.info('simulated phones and landline follow the region', { region });
   }
 
   /** The account's voicemail has (or no longer has) messages: kept, and passed to the phones. */
@@ -124,16 +145,15 @@ export class LinesRuntime {
       start: (ctx) => {
         const store = this.requireStore();
         if (this.opts.board !== 'sim') return this.startHardware(ctx, store);
-        const profile = regionProfile(store.settings.region());
+        const region = store.settings.region();
         const frameClock = new VirtualFrameClock(ctx.clock, { onError: (err) => ctx.log.error('audio frame failed', { err: toError(err).message }) });
         const board = new SimBoard({
           clock: ctx.clock,
           frameClock,
-          plan: profile.tones,
-          ringFrequencyHz: profile.ringFrequencyHz,
-          callerIdStandard: profile.callerId.standard,
+          ...simRegion(region),
           onListenerError: (err) => ctx.log.error('board event listener failed', { err: toError(err).message }),
         });
+        this.simBoardRegion = region;
         frameClock.start();
         this.board = board;
         ctx.log.info('board ready', { board: board.name, ports: board.ports.map((p) => `${p.port}:${p.kind}`).join(' ') });
@@ -162,6 +182,7 @@ export class LinesRuntime {
         let inputs = '';
         const build = (): void => {
           inputs = buildInputs(store);
+          this.followRegion(board, store.settings.region(), ctx.log);
           built = buildLines({ board, store, clock: ctx.clock, log: ctx.log, allocator, sip: () => this.opts.sip() });
           this.fxs = built.fxs;
           this.fxo = built.fxo;

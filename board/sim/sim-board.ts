@@ -105,6 +105,12 @@ export class SimBoard implements Board {
     this.ports = ports;
   }
 
+  /** The box's region changed: every virtual phone and landline takes its tones, ring and caller ID. */
+  setRegion(region: { plan: TonePlan; ringFrequencyHz: number; callerIdStandard: SimCallerIdStandard }): void {
+    for (const phone of this.phones.values()) phone.setRegion(region.plan, region.callerIdStandard);
+    for (const line of this.landlines.values()) line.setRegion(region.plan, region.ringFrequencyHz, region.callerIdStandard);
+  }
+
   audio(port: number): AudioPort {
     portOf(this, port);
     const a = this.audioPorts.get(port);

@@ -29,41 +29,54 @@ function firstSound(samples: Int16Array, level = 200): number {
   return samples.findIndex((v) => Math.abs(v) > level);
 }
 
+/** The landline rings in `plan`'s cadence at `hz` Hz, and sends caller ID in `standard` after the first ring. */
+function assertRingsIn({ h, board, events }: ReturnType<typeof simSetup>, plan: TonePlan, standard: FskStandard, hz: number): void {
+  const line = board.landline(FXO);
+  const box = capture(board.audio(FXO));
+  line.ring({ number: '5551234', name: 'ALICE' });
+  const [on = 0, off = 0] = plan.ring.cadence;
+  h.run(2 * (on + off));
+  const edges = only(events, 'ring-detect');
+  const half = 500 / hz;
+  const perBurst = Math.ceil(on / half);
+  // Two whole bursts, and the first edge of the third.
+  assert.equal(edges.length, 2 * perBurst + 1);
+  const t0 = edges[0]?.atMs ?? 0;
+  edges.forEach((e, i) => {
+    const burst = Math.floor(i / perBurst);
+    const k = i % perBurst;
+    assert.equal(e.atMs - t0, burst * (on + off) + k * half, `edge ${i}`);
+    assert.equal(e.active, k % 2 === 0, `edge ${i}`);
+  });
+  assert.equal(line.state().ringing, true);
+  assert.equal(line.state().offHook, false);
+
+  const heard = box.samples();
+  // Captured frame k spans [20k, 20k + 20) ms of capture time: the frame sent at t covers t − 20 ms.
+  // (capture starts with the ring: its samples are timed from the first ring)
+  const cidStartMs = (firstSound(heard) / 8000) * 1000 + 20;
+  assert.ok(cidStartMs >= on + 500 && cidStartMs < on + 520, `caller ID starts ${cidStartMs} ms in`);
+  const msgs = decode(standard, heard);
+  assert.equal(msgs.length, 1);
+  assert.deepEqual({ number: msgs[0]?.number, name: msgs[0]?.name }, { number: '5551234', name: 'ALICE' });
+  assert.ok(((msgs[0]?.sample ?? 0) / 8000) * 1000 < on + off - 200, 'caller ID ends before the second ring');
+}
+
 for (const [plan, standard, hz] of [
   [US, 'bell202', 20],
   [DE, 'v23', 25],
 ] as const) {
   test(`${plan.region}: ring-detect follows the ${hz} Hz ring voltage in the plan's cadence, caller ID (${standard}) after the first ring`, () => {
-    const { h, board, events } = setup(plan, { callerIdStandard: standard, ringFrequencyHz: hz });
-    const line = board.landline(FXO);
-    const box = capture(board.audio(FXO));
-    line.ring({ number: '5551234', name: 'ALICE' });
-    const [on = 0, off = 0] = plan.ring.cadence;
-    h.run(2 * (on + off));
-    const edges = only(events, 'ring-detect');
-    const half = 500 / hz;
-    const perBurst = Math.ceil(on / half);
-    // Two whole bursts, and the first edge of the third.
-    assert.equal(edges.length, 2 * perBurst + 1);
-    edges.forEach((e, i) => {
-      const burst = Math.floor(i / perBurst);
-      const k = i % perBurst;
-      assert.equal(e.atMs, burst * (on + off) + k * half, `edge ${i}`);
-      assert.equal(e.active, k % 2 === 0, `edge ${i}`);
-    });
-    assert.equal(line.state().ringing, true);
-    assert.equal(line.state().offHook, false);
-
-    const heard = box.samples();
-    // Captured frame k spans [20k, 20k + 20) ms of capture time: the frame sent at t covers t − 20 ms.
-    const cidStartMs = (firstSound(heard) / 8000) * 1000 + 20;
-    assert.ok(cidStartMs >= on + 500 && cidStartMs < on + 520, `caller ID starts ${cidStartMs} ms in`);
-    const msgs = decode(standard, heard);
-    assert.equal(msgs.length, 1);
-    assert.deepEqual({ number: msgs[0]?.number, name: msgs[0]?.name }, { number: '5551234', name: 'ALICE' });
-    assert.ok(((msgs[0]?.sample ?? 0) / 8000) * 1000 < on + off - 200, 'caller ID ends before the second ring');
+    assertRingsIn(setup(plan, { callerIdStandard: standard, ringFrequencyHz: hz }), plan, standard, hz);
   });
 }
+
+test('after setRegion the landline rings in the new region\'s cadence and frequency, with its caller ID', () => {
+  const s = setup(US, { callerIdStandard: 'bell202', ringFrequencyHz: 20 });
+  s.h.run(1000);
+  s.board.setRegion({ plan: DE, ringFrequencyHz: 25, callerIdStandard: 'v23' });
+  assertRingsIn(s, DE, 'v23', 25);
+});
 
 test('a given caller-ID burst is played after the first ring instead', () => {
   const { h, board } = setup();

@@ -73,17 +73,19 @@ type Phase =
 export class VirtualLandline {
   readonly port: number;
   private readonly clock: Clock;
-  private readonly plan: TonePlan;
-  private readonly standard: SimCallerIdStandard;
+  private plan: TonePlan;
+  private standard: SimCallerIdStandard;
+  private ringFrequencyHz: number;
   private readonly onEdge: (event: LandlineEvent) => void;
   private readonly timers: TimerGroup;
-  private readonly ringer: RingSignal;
+  /** The ring in progress (made at each ring, in the region's cadence). */
+  private ringer: RingSignal | undefined;
   /** What the caller says toward the box (`play`). */
   private readonly voice = new SampleQueue();
   /** The on-hook caller-ID burst. */
   private readonly cid = new SampleQueue();
   private readonly heard = new AudioHistory();
-  private readonly hearing: HearingClassifier;
+  private hearing: HearingClassifier;
   private readonly dtmf = new DtmfDetector();
   private phase: Phase = 'idle';
   private seized = false;
@@ -97,16 +99,21 @@ export class VirtualLandline {
     this.clock = opts.clock;
     this.plan = opts.plan;
     this.standard = opts.callerIdStandard;
+    this.ringFrequencyHz = opts.ringFrequencyHz;
     this.onEdge = opts.onEdge;
     this.timers = new TimerGroup(opts.clock);
     this.hearing = new HearingClassifier(opts.plan, this.heard);
-    this.ringer = new RingSignal({
-      clock: opts.clock,
-      cadence: opts.plan.ring.cadence,
-      frequencyHz: opts.ringFrequencyHz,
-      onDetect: (active) => this.onEdge({ type: 'ring-detect', active }),
-      onBurstEnd: (index) => this.onRingEnd(index),
-    });
+  }
+
+  /**
+   * The box's region changed: the office's tones, ring cadence and frequency, and
+   * caller-ID standard are the new region's. A ring already under way keeps its cadence.
+   */
+  setRegion(plan: TonePlan, ringFrequencyHz: number, callerIdStandard: SimCallerIdStandard): void {
+    this.plan = plan;
+    this.ringFrequencyHz = ringFrequencyHz;
+    this.standard = callerIdStandard;
+    this.hearing = new HearingClassifier(plan, this.heard);
   }
 
   /**
@@ -124,6 +131,13 @@ export class VirtualLandline {
       throw new ValidationError(`cannot send this caller ID: ${err.message}`, { callerId: err.message }, { port: this.port });
     }
     this.phase = 'ringing';
+    this.ringer = new RingSignal({
+      clock: this.clock,
+      cadence: this.plan.ring.cadence,
+      frequencyHz: this.ringFrequencyHz,
+      onDetect: (active) => this.onEdge({ type: 'ring-detect', active }),
+      onBurstEnd: (index) => this.onRingEnd(index),
+    });
     this.ringer.start();
   }
 
@@ -229,7 +243,8 @@ export class VirtualLandline {
   // ---- internals ----
 
   private stopRinging(): void {
-    this.ringer.stop();
+    this.ringer?.stop();
+    this.ringer = undefined;
     this.cid.clear();
     this.pendingCid = undefined;
   }

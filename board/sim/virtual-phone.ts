@@ -86,9 +86,9 @@ export class VirtualPhone {
   private readonly timers: TimerGroup;
   private readonly mic = new SampleQueue();
   private readonly earpiece = new AudioHistory();
-  private readonly hearing: HearingClassifier;
+  private hearing: HearingClassifier;
   private readonly dtmf = new DtmfDetector();
-  private readonly fskCid: CallerIdReceiver;
+  private fskCid: CallerIdReceiver;
   private readonly dtmfCid = new DtmfCallerIdReceiver();
   /** The raw switch: the loop is closed. */
   private loopClosed = false;
@@ -114,6 +114,12 @@ export class VirtualPhone {
     this.timers = new TimerGroup(opts.clock);
     this.hearing = new HearingClassifier(opts.plan, this.earpiece);
     this.fskCid = new CallerIdReceiver({ standard: opts.callerIdStandard === 'v23' ? 'v23' : 'bell202' });
+  }
+
+  /** The box's region changed: what the earpiece hears is judged by its tones, caller ID decoded in its FSK. */
+  setRegion(plan: TonePlan, callerIdStandard: SimCallerIdStandard): void {
+    this.hearing = new HearingClassifier(plan, this.earpiece);
+    this.fskCid = new CallerIdReceiver({ standard: callerIdStandard === 'v23' ? 'v23' : 'bell202' });
   }
 
   /** The raw switch-hook state, as the board reports it (`isOffHook`). */
