@@ -19,6 +19,7 @@ import type { TonePlan } from '../audio/tones/index.js';
 import type { BoardKind } from './cli-options.js';
 import type { CallRouter, SipParts } from './calls/call-router.js';
 import { buildLines, type BuiltLines } from './calls/build-lines.js';
+import { messageWaitingPorts } from './calls/message-waiting.js';
 import { regionProfile } from './line/region-profile.js';
 import type { ActiveCall } from './calls/call-record.js';
 import type { ConfigStore } from './config/index.js';
@@ -94,6 +95,7 @@ export class LinesRuntime {
    * Each account's last message-waiting state from its voicemail server. A server
    * notifies only when it changes, so every new router (a rebuild, a restart of the
    * lines) is told again; the phones' lamps and stutter tone do not go out with it.
+   * The box's own unheard messages are read from the store each time.
    */
   private readonly waiting = new Map<string, boolean>();
   /** The region the simulated board models. */
@@ -125,10 +127,17 @@ export class LinesRuntime {
     log.info('simulated phones and landline follow the region', { region });
   }
 
-  /** The account's voicemail has (or no longer has) messages: kept, and passed to the phones. */
+  /** The account's voicemail has (or no longer has) messages: kept, and shown on the phones. */
   messageWaiting(accountId: string, waiting: boolean): void {
     this.waiting.set(accountId, waiting);
-    this.router?.messageWaiting(accountId, waiting);
+    this.showMessageWaiting();
+  }
+
+  /** Message waiting on the phones, from the accounts' voicemail and the box's own unheard messages. */
+  private showMessageWaiting(): void {
+    const store = this.opts.store();
+    if (store === undefined || this.router === undefined) return;
+    this.router.showMessageWaiting(messageWaitingPorts(this.waiting, store.messages.landlinesWithUnheard(), store.lines.list()));
   }
 
   /** A new INVITE for the phones (the SIP runtime's handler). */
@@ -187,7 +196,7 @@ export class LinesRuntime {
           this.fxs = built.fxs;
           this.fxo = built.fxo;
           this.router = built.router;
-          for (const [account, waiting] of this.waiting) if (waiting) built.router.messageWaiting(account, true);
+          this.showMessageWaiting();
         };
         const teardown = (): void => {
           built?.close();
@@ -213,12 +222,15 @@ export class LinesRuntime {
           }
         };
         const onChange = (change: ConfigChange): void => {
+          // Which phones an account or a landline lights can change without a rebuild.
+          if (change.section === 'lines') this.showMessageWaiting();
           if (!REBUILDS(change) || buildInputs(store) === inputs) return;
           rebuildWanted = true;
           // After the change's other listeners (one import changes several sections at once).
           setImmediate(rebuildWhenIdle);
         };
         store.on('change', onChange);
+        const offMessages = store.messages.onChange(() => this.showMessageWaiting());
         const tick = (): void => {
           rebuildWhenIdle();
           timer = ctx.clock.setTimer(1000, tick);
@@ -229,6 +241,7 @@ export class LinesRuntime {
             stopped = true;
             ctx.clock.cancelTimer(timer);
             store.off('change', onChange);
+            offMessages();
             teardown();
           },
         };

@@ -450,19 +450,19 @@ test('stop() ends every call: ringing phones stop, the landline is released', ()
   assert.deepEqual(r.store.cdrs.list().map((c) => c.disposition), ['answered']);
 });
 
-test('message waiting for an account: its phone gets stutter dial tone; cleared, plain dial tone again', async () => {
+test('message waiting on a port: its phone gets stutter dial tone; cleared, plain dial tone again', async () => {
   const r = rig({
     accounts: [{ id: 'main', server: 'pbx.example', username: '101' }],
     lines: [{ port: 1, kind: 'fxs', account: 'main', extension: '101' }, { port: 2, kind: 'fxs', extension: '102' }],
   });
-  r.router.messageWaiting('main', true);
+  r.router.showMessageWaiting(new Set([1]));
   r.run(3000);
   r.phone(1).hook('off');
   assert.equal(r.until(1, 'stutter', 3000), 'stutter');
   r.phone(2).hook('off');
   assert.equal(r.until(2, 'dial', 3000), 'dial', 'phone 2 has no account: no message waiting');
   hangUp(r, 1);
-  r.router.messageWaiting('main', false);
+  r.router.showMessageWaiting(new Set());
   r.run(3000);
   r.phone(1).hook('off');
   assert.equal(r.until(1, 'dial', 3000), 'dial');

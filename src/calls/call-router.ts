@@ -30,7 +30,6 @@ import type { SessionRouter } from '../sip/session/index.js';
 import type { IncomingInvite, UserAgent } from '../sip/ua/user-agent.js';
 import { Call, type CallEnd, type Side } from './call.js';
 import { CallRecord, type ActiveCall, type CallRecordInit } from './call-record.js';
-import { portsForAccount } from './dial-plan.js';
 import { DiagnosticCalls } from './diagnostic-calls.js';
 import { LandlineCalls } from './landline-calls.js';
 import { PhoneDialing } from './phone-dialing.js';
@@ -58,6 +57,8 @@ export interface CallRouterDeps {
 
 export class CallRouter {
   private readonly calls = new Set<Call>();
+  /** The message-waiting state each phone was last told. */
+  private readonly mwiShown = new Map<number, boolean>();
   private readonly byId = new Map<number, Call>();
   private readonly phones: PhoneFeatures;
   private readonly landlines: LandlineCalls;
@@ -129,12 +130,18 @@ export class CallRouter {
     }));
   }
 
-  /** The account's voicemail has (or no longer has) messages: stutter dial tone and the phone's lamp on its phones. */
-  messageWaiting(accountId: string, waiting: boolean): void {
-    for (const port of portsForAccount(accountId, this.deps.store.lines.list())) {
-      this.deps.fxs.get(port)?.command({ type: 'mwi', waiting });
+  /**
+   * Message waiting (stutter dial tone, the phone's lamp) on exactly these FXS ports
+   * (message-waiting.ts decides which); a phone is told only when its state changes.
+   */
+  showMessageWaiting(ports: ReadonlySet<number>): void {
+    for (const [port, line] of this.deps.fxs) {
+      const waiting = ports.has(port);
+      if ((this.mwiShown.get(port) ?? false) === waiting) continue;
+      this.mwiShown.set(port, waiting);
+      line.command({ type: 'mwi', waiting });
+      this.log.info('message waiting', { port, waiting });
     }
-    this.log.info('message waiting', { account: accountId, waiting });
   }
 
   /** Ends every call (the lines part is stopping). */

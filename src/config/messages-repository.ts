@@ -83,6 +83,7 @@ export class MessagesRepository {
   private readonly setFile: Statement<[string, number]>;
   private readonly setHeardRow: Statement<[number, number]>;
   private readonly remove: Statement<[number]>;
+  private readonly listeners = new Set<() => void>();
 
   /** `dir`: where the audio files go; undefined (an in-memory store) keeps no messages. */
   constructor(
@@ -125,7 +126,19 @@ export class MessagesRepository {
       return newId;
     });
     this.prune(id);
+    this.changed();
     return this.get(id);
+  }
+
+  /** Calls `listener` after every change to the messages (kept, heard, deleted, pruned); returns the unsubscribe. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The landline ports with at least one unheard message (for message waiting on the phones they ring). */
+  landlinesWithUnheard(): Set<number> {
+    return new Set(this.all.all().filter((r) => r.heard === 0).map((r) => r.port));
   }
 
   /** Every message, newest first. */
@@ -165,6 +178,7 @@ export class MessagesRepository {
     if (typeof heard !== 'boolean') throw new ValidationError('invalid message update', { heard: 'must be true or false' });
     this.get(id);
     this.ctx.writer.write(() => this.setHeardRow.run(heard ? 1 : 0, id));
+    this.changed();
     return this.get(id);
   }
 
@@ -173,6 +187,7 @@ export class MessagesRepository {
     const m = this.get(id);
     this.ctx.writer.write(() => this.remove.run(id));
     this.removeFile(m.file);
+    this.changed();
   }
 
   /** Removes every file in the messages directory (a factory reset, once it has deleted the rows). */
@@ -185,6 +200,17 @@ export class MessagesRepository {
       return;
     }
     for (const name of names) this.removeFile(name);
+  }
+
+  /** Tells the listeners; one that throws does not stop the others or the write that was made. */
+  private changed(): void {
+    for (const l of this.listeners) {
+      try {
+        l();
+      } catch (err) {
+        this.ctx.log.error('a messages listener failed', { err: toError(err).message });
+      }
+    }
   }
 
   /** Drops the oldest messages (never `keep`, the one just added) while a limit is passed. */

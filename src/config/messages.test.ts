@@ -142,3 +142,28 @@ test('an in-memory store keeps no messages', () => {
   assert.deepEqual(store.messages.list(), []);
   store.close();
 });
+
+test('listeners hear every change; the landlines with unheard messages follow what is heard and deleted', (t) => {
+  const r = rig({ maxMessages: 2 });
+  t.after(() => r.close());
+  let changes = 0;
+  const off = r.store.messages.onChange(() => {
+    changes += 1;
+  });
+  r.store.messages.onChange(() => {
+    throw new Error('a broken listener');
+  });
+  const a = r.store.messages.add(message(1));
+  const b = r.store.messages.add({ ...message(2), port: 4 });
+  assert.deepEqual([...r.store.messages.landlinesWithUnheard()].sort(), [3, 4]);
+  r.store.messages.setHeard(a.id, true);
+  assert.deepEqual([...r.store.messages.landlinesWithUnheard()], [4]);
+  r.store.messages.delete(b.id);
+  assert.deepEqual([...r.store.messages.landlinesWithUnheard()], []);
+  r.store.messages.add(message(3));
+  assert.equal(changes, 5, 'add, add, heard, delete, add');
+  assert.ok(r.log.entries.some((e) => e.msg === 'a messages listener failed'), 'a throwing listener is logged, the write stands');
+  off();
+  r.store.messages.add(message(4));
+  assert.equal(changes, 5, 'unsubscribed');
+});
