@@ -38,7 +38,7 @@ export class InviteSession extends SessionCore {
     remote: RemoteIdentity,
   ) {
     super(host, init.kind, callId, newTag(), init.opts, remote, init.kind === 'outgoing' ? 'calling' : 'proceeding');
-    this.mid = new MidCall(this);
+    this.mid = new MidCall(this, () => this.uas?.awaitingAck === true);
     this.referAgent = new ReferAgent(this);
     if (init.kind === 'outgoing') this.uac = new UacInvite(this, init.opts);
     else this.uas = new UasInvite(this, init.invite, init.tx);
@@ -161,7 +161,10 @@ export class InviteSession extends SessionCore {
 
   /** The ACK for a 2xx we sent (initial INVITE or re-INVITE). */
   receiveAck(ack: SipRequest): void {
-    if (this.uas?.receiveAck(ack) === true) return;
+    if (this.uas?.receiveAck(ack) === true) {
+      this.mid.initialAcked();
+      return;
+    }
     this.mid.receiveAck(ack);
   }
 

@@ -45,13 +45,27 @@ export class MidCall {
   private glare: Timer | undefined;
   private minSeOverride: number | undefined;
 
-  constructor(private readonly core: SessionCore) {
+  /**
+   * `initialInviteOpen`: our 2xx to the call's own INVITE is out and its ACK has not
+   * come, so that INVITE transaction is still in progress: §14.1 forbids a re-INVITE
+   * until it ends (a peer answers one 491 or 500). What is asked meanwhile waits for
+   * `initialAcked()`.
+   */
+  constructor(
+    private readonly core: SessionCore,
+    private readonly initialInviteOpen: () => boolean = () => false,
+  ) {
     core.onStop(() => this.inInvite?.twoxx.stop());
   }
 
-  /** Whether an offer/answer exchange is under way (ours or theirs). */
+  /** Whether an offer/answer exchange is under way (ours or theirs), or the call's own INVITE is not over. */
   get busy(): boolean {
-    return this.out !== undefined || this.inInvite !== undefined || this.glare !== undefined;
+    return this.out !== undefined || this.inInvite !== undefined || this.glare !== undefined || this.initialInviteOpen();
+  }
+
+  /** The ACK for our 2xx to the call's INVITE came: what waited for it goes now. */
+  initialAcked(): void {
+    this.drain();
   }
 
   request(kind: Change): void {

@@ -155,3 +155,21 @@ test('REFER rejected: the transferor sees the final status', () => {
   assert.deepEqual(b.transfers, [{ status: 603, reason: 'Decline', final: true }]);
   assert.equal(call.state, 'confirmed');
 });
+
+test('a hold asked for between our 2xx and its ACK waits for the ACK (RFC 3261 §14.1: no re-INVITE while the INVITE is in progress)', () => {
+  const { net, alice, bob } = pair();
+  const call = alice.call(bob);
+  net.settle();
+  const incoming = bob.incoming[0];
+  assert.ok(incoming);
+  incoming.answer();
+  incoming.hold(); // the phone flashed at once: the 2xx is on its way, no ACK yet
+  net.settle();
+  const labels = net.labels();
+  const ack = labels.indexOf('ACK');
+  const reInvite = labels.indexOf('INVITE', 1);
+  assert.ok(ack > 0 && reInvite > ack, `bob's re-INVITE goes after alice's ACK: ${labels.join(', ')}`);
+  assert.equal(net.find((m) => m.kind === 'response' && (m.status === 491 || m.status === 500)).length, 0, 'nothing refused');
+  assert.equal(incoming.negotiated?.direction, 'sendonly');
+  assert.equal(call.negotiated?.direction, 'recvonly');
+});
