@@ -21,9 +21,9 @@ export async function connectedCalls(box: Box, n: number, what: string): Promise
 }
 
 /**
- * A hook flash, as a person does it: not in the first second of a call. (A flash sent
- * within ~1 s of answering a SIP call was seen to be lost on the appliance; the same
- * timing works in the router rig. Not investigated yet: see the issue note.)
+ * A hook flash, as a person does it: not in the first second of a call. (A flash within
+ * ~1 s of answering a SIP call was once seen to be lost; it no longer reproduces with a
+ * 100 ms wait. A hold asked for before the ACK now waits for it, RFC 3261 §14.1.)
  */
 export async function flash(box: Box, port: number): Promise<void> {
   await new Promise((res) => setTimeout(res, 1500));
