@@ -106,7 +106,8 @@ normalise_ext4_times() {
   shift 2
   stamp=$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y%m%d%H%M%S)
   cmds=$(mktemp)
-  # The names as debugfs takes them: /-rooted, in double quotes (refused if one has a quote or a newline).
+  # The names as debugfs takes them: /-rooted, in double quotes. A name with a quote or a
+  # carriage return is refused here; one with a newline splits and fails in debugfs: both stop the build.
   (cd "$tree" && find . -xdev "$@" -print0) | tr '\0' '\n' | awk -v t="$stamp" '
     /["\r]/ { print "unusable file name for debugfs: " $0 > "/dev/stderr"; bad = 1; next }
     { p = substr($0, 2); if (p == "") p = "/"; printf "sif \"%s\" ctime %s\nsif \"%s\" atime %s\n", p, t, p, t }
