@@ -77,6 +77,11 @@ function checkDigits(digits: string, mode: DialMode): void {
   }
 }
 
+/** The FSK a phone decodes for the office's caller-ID standard (V.23 in Europe, Bell 202 elsewhere; DTMF caller ID has its own receiver). */
+function fskReceiver(standard: SimCallerIdStandard): CallerIdReceiver {
+  return new CallerIdReceiver({ standard: standard === 'v23' ? 'v23' : 'bell202' });
+}
+
 export class VirtualPhone {
   readonly port: number;
   private readonly clock: Clock;
@@ -113,13 +118,13 @@ export class VirtualPhone {
     this.onHookEdge = opts.onHookEdge;
     this.timers = new TimerGroup(opts.clock);
     this.hearing = new HearingClassifier(opts.plan, this.earpiece);
-    this.fskCid = new CallerIdReceiver({ standard: opts.callerIdStandard === 'v23' ? 'v23' : 'bell202' });
+    this.fskCid = fskReceiver(opts.callerIdStandard);
   }
 
   /** The box's region changed: what the earpiece hears is judged by its tones, caller ID decoded in its FSK. */
   setRegion(plan: TonePlan, callerIdStandard: SimCallerIdStandard): void {
     this.hearing = new HearingClassifier(plan, this.earpiece);
-    this.fskCid = new CallerIdReceiver({ standard: callerIdStandard === 'v23' ? 'v23' : 'bell202' });
+    this.fskCid = fskReceiver(callerIdStandard);
   }
 
   /** The raw switch-hook state, as the board reports it (`isOffHook`). */
